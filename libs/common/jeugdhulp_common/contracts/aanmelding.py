@@ -1,0 +1,76 @@
+"""Events published by the aanmelding service (domain spec §10). They carry ids and codes, never names or free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from jeugdhulp_common import topics
+from jeugdhulp_common.events import Event, PrivacyClass, event
+from jeugdhulp_common.contracts.vocabulary import (
+    AanmelderCategorie,
+    BlokkadeStatus,
+    Onderwerp,
+    Ondersteuningsvorm,
+    RedenNietOpstart,
+    RedenVanAanmelding,
+    RegioELZ,
+)
+
+P = "aanmelding"
+
+
+@event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.P, key="aanmelding_id")
+class AanmeldingOntvangen(Event):
+    aanmelding_id: uuid.UUID
+    aanmelder_organisatie: str
+    aanmelder_categorie: AanmelderCategorie
+    onderwerp: Onderwerp
+    regio_jongere: RegioELZ
+    leeftijd_bij_aanmelding: int
+    redenen: list[RedenVanAanmelding]
+    blokkade_status_bij_aanmelding: BlokkadeStatus | None = None
+
+
+@event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")
+class AanmeldingGescreend(Event):
+    aanmelding_id: uuid.UUID
+    aanmelder_organisatie: str
+    regio_ok: bool
+    leeftijd_ok: bool
+
+
+@event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")
+class AanmeldingNietOpgestart(Event):
+    aanmelding_id: uuid.UUID
+    aanmelder_organisatie: str
+    reden: RedenNietOpstart
+    # Code of one of the 24 forms (§4.10); a free-text advice stays inside the aanmelding service.
+    alternatief_advies: Ondersteuningsvorm | None = None
+
+
+@event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")
+class InstemmingVastgelegd(Event):
+    aanmelding_id: uuid.UUID
+    door: str  # who consented, as a code: JONGERE, OUDER, VOOGD
+    scope: list[str]
+    op: dt.datetime
+    ingetrokken: bool = False
+
+
+@event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")
+class AanmeldingOpgestart(Event):
+    aanmelding_id: uuid.UUID
+    aanmelder_organisatie: str
+    aanmelder_categorie: AanmelderCategorie
+    blokkade_status_bij_aanmelding: BlokkadeStatus | None = None
+
+
+INTAKE_KEY = "intake"
+
+
+@event(topic=topics.AANMELDING_MESO, producer=P, privacy=PrivacyClass.A, key="intake")
+class IntakeStatusGewijzigd(Event):
+    intake: str = INTAKE_KEY
+    open: bool
+    reden: str | None = None  # why intake is paused, as the team words it; never about a child

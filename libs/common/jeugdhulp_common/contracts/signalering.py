@@ -1,0 +1,120 @@
+"""Events published by the signalering service (domain spec §10). All anonymous (class A): no traject id,
+no personal data. A traject appears only as ``traject_ref``, a salted hash whose salt stays in signalering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from jeugdhulp_common import topics
+from jeugdhulp_common.events import Event, PrivacyClass, event
+from jeugdhulp_common.contracts.vocabulary import (
+    AanbevelingNiveau,
+    ActiepuntAdresNiveau,
+    ActiepuntStatus,
+    Niveau,
+    OverlegSoort,
+    Sector,
+    SignaalSoort,
+    ThemaStatus,
+)
+
+P = "signalering"
+A = PrivacyClass.A
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="signaal_id")
+class SignaalVrijgegeven(Event):
+    signaal_id: uuid.UUID
+    soort: SignaalSoort
+    tekst: str  # de-identified by a person before release
+    bron_overleg_soort: OverlegSoort
+    traject_ref: str
+    thema_ids: list[uuid.UUID] = []
+    levensdomeinen: list[str] = []
+    sectoren: list[Sector] = []
+
+
+class _ThemaEvent(Event):
+    thema_id: uuid.UUID
+    naam: str
+    aantal_trajecten: int
+    status: ThemaStatus
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+class ThemaAangemaakt(_ThemaEvent):
+    pass
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+class ThemaTerugkerend(_ThemaEvent):
+    pass
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+class ThemaStatusGewijzigd(_ThemaEvent):
+    van: ThemaStatus
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+class LerendNetwerkSessieGehouden(Event):
+    sessie_id: uuid.UUID
+    thema_id: uuid.UUID
+    datum: dt.date
+    subthemas: list[str]
+    volgende_themas: list[str] = []
+    ontbrekende_partners: list[str] = []
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="terugkoppeling_id")
+class TerugkoppelingVerstuurd(Event):
+    terugkoppeling_id: uuid.UUID
+    van_niveau: Niveau
+    naar_organisaties: list[str]
+    inhoud_ref: str
+
+
+@event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="forum_id")
+class DiscussietafelAfgerond(Event):
+    forum_id: uuid.UUID
+    tafel_id: uuid.UUID
+    thema_id: uuid.UUID
+    bevindingen: list[str]
+    actiepunt_ids: list[uuid.UUID] = []
+
+
+@event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="forum_id")
+class PrioriteringVastgesteld(Event):
+    forum_id: uuid.UUID
+    tafel_id: uuid.UUID
+    prioritering: dict[str, int]
+
+
+class _ActiepuntEvent(Event):
+    actiepunt_id: uuid.UUID
+    tekst: str
+    adres_niveau: ActiepuntAdresNiveau
+    eigenaar: str
+    status: ActiepuntStatus
+
+
+@event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="actiepunt_id")
+class ActiepuntAangemaakt(_ActiepuntEvent):
+    pass
+
+
+@event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="actiepunt_id")
+class ActiepuntStatusGewijzigd(_ActiepuntEvent):
+    opnieuw_gesignaleerd: bool = False
+
+
+@event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="aanbeveling_id")
+class BeleidsaanbevelingGeformuleerd(Event):
+    aanbeveling_id: uuid.UUID
+    niveau: AanbevelingNiveau
+    thema_ids: list[uuid.UUID]
+    tekst: str
+    randvoorwaarden: list[str]
+    drempels: list[str]
+    jaar: int
