@@ -51,11 +51,16 @@ class AanmeldingNietOpgestart(Event):
 
 @event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")
 class InstemmingVastgelegd(Event):
+    """A consent, or (``ingetrokken=True``) its withdrawal; ``op`` is when it was given, resp. withdrawn (§9 rule 5)."""
+
     aanmelding_id: uuid.UUID
     door: str  # who consented, as a code: JONGERE, OUDER, VOOGD
-    scope: list[str]
+    scope: list[str]  # codes: TRAJECT_OPSTART, GEGEVENSDELING_PARTNERS, CONTACTGEGEVENS_DOORGEVEN
     op: dt.datetime
     ingetrokken: bool = False
+    # Which consent record this is about, so a withdrawal names the consent it ends (two OUDER consents with the
+    # same scope are otherwise indistinguishable). Always set by the aanmelding service; optional for compatibility.
+    instemming_id: uuid.UUID | None = None
 
 
 @event(topic=topics.AANMELDING_MICRO, producer=P, privacy=PrivacyClass.PS, key="aanmelding_id")

@@ -1,0 +1,281 @@
+"""Idempotent consumer with a dead-letter topic.
+
+For each record, in partition order:
+
+1. decode it into its event model (CloudEvents headers + JSON body). Undecodable or schema-invalid
+   records are poison: they go to the dead-letter topic at once;
+2. in a ``process`` span whose parent is the producer's trace context (from the Kafka headers), run
+   ONE database transaction that inserts the event id into the inbox table and applies the handler.
+   If the event id is already in the inbox, the record is a redelivery and has no second effect;
+3. after the transaction committed, the record's offset may be committed.
+
+Transient errors (database or broker unreachable, serialization failures, deadlocks) are retried with
+backoff for as long as they last: they are not the message's fault. Any other error is retried up to
+``max_attempts`` times, then the record goes to the dead-letter topic with the error in its headers
+and consumption continues.
+
+Offsets are committed explicitly and only for processed records. A rebalance waits for the record in
+hand, commits what was processed, and the records still buffered for revoked partitions are dropped
+(the new owner reads them again), so an unprocessed record's offset is never committed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from opentelemetry import trace
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
+from jeugdhulp_common.outbox import inbox_table, make_producer
+from jeugdhulp_common.topics import dead_letter_topic
+from jeugdhulp_common.tracing import context_from, tracer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MessageMeta:
+    topic: str
+    partition: int
+    offset: int
+    headers: Mapping[str, str]
+
+
+Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
+
+# SQLSTATEs worth waiting out: connection exceptions, serialization failure, deadlock, shutdown, too many connections.
+_TRANSIENT_SQLSTATE_PREFIXES = ("08", "40001", "40P01", "57P", "53300")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors of the infrastructure rather than of the message."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, (OSError, ConnectionError, TimeoutError, KafkaError)):
+            return True
+        if isinstance(e, (OperationalError, InterfaceError)):
+            return True
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return True
+        sqlstate = getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_TRANSIENT_SQLSTATE_PREFIXES):
+            return True
+        if type(e).__module__.startswith("asyncpg") and "Connection" in type(e).__name__:
+            return True
+        e = e.__cause__ or e.__context__
+    return False
+
+
+class _Rebalance(ConsumerRebalanceListener):
+    def __init__(self, owner: EventConsumer) -> None:
+        self.owner = owner
+
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
+        async with self.owner._processing:  # wait for the record in hand
+            self.owner._revoked.update(revoked)
+            await self.owner._commit(only=set(revoked))
+
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
+        self.owner._revoked.difference_update(assigned)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        group_id: str,
+        bootstrap_servers: str,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        handlers: Mapping[type[Event], Handler],
+        max_attempts: int = 5,
+        backoff_initial: float = 0.2,
+        backoff_max: float = 5.0,
+        client_id: str | None = None,
+    ) -> None:
+        self.group_id = group_id
+        self.bootstrap_servers = bootstrap_servers
+        self.sessionmaker = sessionmaker
+        self.handlers = dict(handlers)
+        self.topics = sorted({cls.topic for cls in self.handlers})
+        self.dlt_topic = dead_letter_topic(group_id)
+        self.max_attempts = max_attempts
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.client_id = client_id or group_id
+        self._processing = asyncio.Lock()
+        self._revoked: set[TopicPartition] = set()
+        self._pending: dict[TopicPartition, int] = {}  # next offset to commit, per partition
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlt_producer = None
+        self.processed = 0
+        self.dead_lettered = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        stop = stop or asyncio.Event()
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap_servers,
+            group_id=self.group_id,
+            client_id=self.client_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_records=200,
+        )
+        self._consumer = consumer
+        consumer.subscribe(self.topics, listener=_Rebalance(self))
+        await consumer.start()
+        try:
+            while not stop.is_set():
+                batch = await consumer.getmany(timeout_ms=500)
+                for tp, records in batch.items():
+                    for record in records:
+                        if stop.is_set() or tp in self._revoked or tp not in consumer.assignment():
+                            break
+                        async with self._processing:
+                            if tp in self._revoked:
+                                break
+                            await self.process(record)
+                            self._pending[tp] = record.offset + 1
+                await self._commit()
+        finally:
+            try:
+                await self._commit()
+            finally:
+                self._consumer = None
+                await consumer.stop()
+                if self._dlt_producer is not None:
+                    await self._dlt_producer.stop()
+                    self._dlt_producer = None
+
+    async def _commit(self, only: set[TopicPartition] | None = None) -> None:
+        consumer = self._consumer
+        if consumer is None or not self._pending:
+            return
+        offsets = {tp: off for tp, off in self._pending.items() if only is None or tp in only}
+        if not offsets:
+            return
+        try:
+            await consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The group moved on; the new owner redelivers and the inbox absorbs the duplicates.
+            log.warning("offset commit refused after rebalance", extra={"error": type(exc).__name__})
+        except KafkaError as exc:
+            log.warning("offset commit failed; records will be redelivered", extra={"error": type(exc).__name__})
+            return
+        for tp in offsets:
+            if self._pending.get(tp) == offsets[tp]:
+                del self._pending[tp]
+
+    # ------------------------------------------------------------------ one record
+
+    async def process(self, record: ConsumerRecord) -> None:
+        headers = headers_dict(record.headers)
+        with tracer().start_as_current_span(
+            f"{record.topic} process",
+            context=context_from(headers),
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.destination.name": record.topic,
+                "messaging.consumer.group.name": self.group_id,
+                "messaging.kafka.offset": record.offset,
+                "messaging.destination.partition.id": str(record.partition),
+                "messaging.message.id": headers.get("ce_id", ""),
+                "cloudevents.event_type": headers.get("ce_type", ""),
+            },
+        ) as span:
+            try:
+                ev = decode(record.value, headers)
+            except DecodeError as exc:
+                span.set_attribute("jeugdhulp.dead_lettered", True)
+                await self.dead_letter(record, reason=exc.reason, attempts=0)
+                return
+            handler = self.handlers.get(type(ev))
+            if handler is None:
+                span.set_attribute("jeugdhulp.ignored", True)  # another event on a topic we read
+                return
+            meta = MessageMeta(record.topic, record.partition, record.offset, headers)
+            failures = 0
+            backoff = self.backoff_initial
+            while True:
+                try:
+                    duplicate = await self._apply(handler, ev, meta)
+                    span.set_attribute("jeugdhulp.duplicate", duplicate)
+                    self.processed += 1
+                    return
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - classified below
+                    if not is_transient(exc):
+                        failures += 1
+                        if failures >= self.max_attempts:
+                            span.record_exception(exc, attributes={"exception.message": type(exc).__name__})
+                            span.set_attribute("jeugdhulp.dead_lettered", True)
+                            await self.dead_letter(record, reason=f"{type(exc).__name__}: handler failed", attempts=failures)
+                            return
+                    log.warning(
+                        "handler failed, retrying",
+                        extra={"event_id": str(ev.event_id), "error": type(exc).__name__, "transient": is_transient(exc)},
+                    )
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self.backoff_max)
+
+    async def _apply(self, handler: Handler, ev: Event, meta: MessageMeta) -> bool:
+        """One transaction: inbox row + effect. Returns True when the event had been processed before."""
+        async with self.sessionmaker.begin() as session:
+            inserted = await session.execute(
+                pg_insert(inbox_table)
+                .values(event_id=ev.event_id, event_type=ev.event_type, topic=meta.topic)
+                .on_conflict_do_nothing(index_elements=[inbox_table.c.event_id])
+                .returning(inbox_table.c.event_id)
+            )
+            if inserted.first() is None:
+                return True
+            await handler(session, ev, meta)
+        return False
+
+    async def dead_letter(self, record: ConsumerRecord, *, reason: str, attempts: int) -> None:
+        """Publish the record unchanged to the dead-letter topic, with why in ``dlt.*`` headers. Retries until acked."""
+        headers = list(record.headers or []) + [
+            ("dlt.reason", reason.encode()),
+            ("dlt.attempts", str(attempts).encode()),
+            ("dlt.original.topic", record.topic.encode()),
+            ("dlt.original.partition", str(record.partition).encode()),
+            ("dlt.original.offset", str(record.offset).encode()),
+            ("dlt.consumer.group", self.group_id.encode()),
+        ]
+        backoff = self.backoff_initial
+        while True:
+            try:
+                if self._dlt_producer is None:
+                    producer = make_producer(self.bootstrap_servers)
+                    await producer.start()
+                    self._dlt_producer = producer
+                await self._dlt_producer.send_and_wait(self.dlt_topic, value=record.value, key=record.key, headers=headers)
+                self.dead_lettered += 1
+                log.error("record dead-lettered", extra={"topic": record.topic, "offset": record.offset, "reason": reason[:200]})
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - keep trying: the offset must not move before the DLT has it
+                log.warning("dead-letter publish failed, retrying", extra={"error": type(exc).__name__})
+                if self._dlt_producer is not None:
+                    try:
+                        await self._dlt_producer.stop()
+                    finally:
+                        self._dlt_producer = None
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.backoff_max)

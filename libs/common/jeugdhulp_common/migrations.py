@@ -1,0 +1,60 @@
+"""Alembic, the same way for every service.
+
+Each service has ``services/<name>/migrations/`` with its own ``versions/`` and an ``env.py`` that only
+calls :func:`run_env`. The first migration of every service calls :func:`create_messaging_tables`
+(outbox + inbox). ``python -m <service> migrate`` runs :func:`upgrade`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import Connection, MetaData
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from jeugdhulp_common.outbox import messaging_metadata
+
+
+def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(migrations_dir, database_url), revision)
+
+
+def run_env(target_metadata: MetaData | None = None) -> None:
+    """Body of every service's migrations/env.py (online, async)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def do_run(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata, transaction_per_migration=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def main() -> None:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await conn.run_sync(do_run)
+                await conn.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def create_messaging_tables() -> None:
+    """Alembic operations for the outbox and inbox tables (call from a service's first migration)."""
+    from alembic import op
+
+    for table in messaging_metadata.sorted_tables:
+        op.create_table(table.name, *(c._copy() for c in table.columns), *(con._copy() for con in table.constraints if con.name))
+        for index in table.indexes:
+            op.create_index(index.name, table.name, [c.name for c in index.columns], unique=index.unique, **index.dialect_kwargs)

@@ -1,0 +1,203 @@
+"""Transactional outbox and its relay.
+
+A service writes its state change and its events in ONE database transaction (:func:`add`). The relay
+(:class:`OutboxRelay`) publishes unpublished rows in id order with an idempotent producer (acks=all)
+and marks them published only after the broker acknowledged them. A crash between the two republishes
+the batch (duplicates on the wire are possible; consumers deduplicate by event id); nothing is lost.
+
+Two relay instances may run at once: each batch runs in a transaction that first takes a
+transaction-scoped advisory lock, then claims rows with ``FOR UPDATE SKIP LOCKED``. Only one batch is
+in flight per database at a time, so no row is published by two instances and the order per key
+(indeed the commit order of the rows) is kept. The other instance is a hot standby. Events of one
+aggregate are written after the aggregate's own row is updated in the same transaction, so their
+ids follow the aggregate's commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaProducer
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, Table, Text, Uuid, func, select, text, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from jeugdhulp_common.events import Event, ce_headers, encode_body
+from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_headers, tracer
+
+log = logging.getLogger(__name__)
+
+# The messaging tables every service database has (created by its first Alembic migration through
+# jeugdhulp_common.migrations.create_messaging_tables).
+messaging_metadata = MetaData()
+
+outbox_table = Table(
+    "outbox",
+    messaging_metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("topic", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("headers", JSONB, nullable=False),  # CloudEvents attributes + the writer's trace context
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True)),
+    Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+)
+
+inbox_table = Table(
+    "inbox",
+    messaging_metadata,
+    Column("event_id", Uuid, primary_key=True),
+    Column("event_type", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("consumed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One advisory lock id for "the relay of this database" (each service has its own database).
+RELAY_LOCK_ID = 0x4A48_0001
+
+
+def outbox_row(ev: Event) -> dict[str, object]:
+    return {
+        "event_id": ev.event_id,
+        "topic": ev.topic,
+        "key": ev.key,
+        "event_type": ev.event_type,
+        "headers": ce_headers(ev) | current_carrier(),
+        "payload": encode_body(ev).decode(),
+    }
+
+
+async def add(session: AsyncSession, events: Iterable[Event]) -> None:
+    """Stage events in the caller's transaction. They are published only if that transaction commits."""
+    rows = [outbox_row(ev) for ev in events]
+    if rows:
+        await session.execute(outbox_table.insert(), rows)
+
+
+def make_producer(bootstrap_servers: str, **kw: object) -> AIOKafkaProducer:
+    """The one way to build a producer: idempotent, acks from all in-sync replicas."""
+    opts: dict[str, object] = {"enable_idempotence": True, "acks": "all", "linger_ms": 5, "request_timeout_ms": 15000}
+    opts.update(kw)
+    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **opts)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bootstrap_servers: str,
+        *,
+        batch_size: int = 200,
+        idle_seconds: float = 0.2,
+        max_backoff_seconds: float = 5.0,
+    ) -> None:
+        self.engine = engine
+        self.bootstrap_servers = bootstrap_servers
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self._producer: AIOKafkaProducer | None = None
+        self.published = 0
+
+    async def _get_producer(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = make_producer(self.bootstrap_servers)
+            await producer.start()
+            self._producer = producer
+        return self._producer
+
+    async def _drop_producer(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                await producer.stop()
+            except Exception:  # noqa: BLE001 - it is being discarded
+                log.debug("producer stop failed", exc_info=True)
+
+    async def run_once(self) -> int:
+        """Publish one batch. Returns the number of rows published (0: nothing to do, or another relay is busy).
+
+        The relay's own database statements are not traced (it polls several times a second); each
+        published row gets a producer span in the trace of the request that wrote it.
+        """
+        producer = await self._get_producer()
+        with suppress_instrumentation():
+            return await self._publish_batch(producer)
+
+    async def _publish_batch(self, producer: AIOKafkaProducer) -> int:
+        async with self.engine.begin() as conn:
+            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
+                return 0
+            rows = (
+                await conn.execute(
+                    select(outbox_table.c.id, outbox_table.c.topic, outbox_table.c.key, outbox_table.c.headers, outbox_table.c.payload)
+                    .where(outbox_table.c.published_at.is_(None))
+                    .order_by(outbox_table.c.id)
+                    .limit(self.batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            acks = []
+            for row in rows:
+                stored = dict(row.headers)
+                with tracer().start_as_current_span(
+                    f"{row.topic} publish",
+                    context=context_from(stored),
+                    kind=trace.SpanKind.PRODUCER,
+                    attributes={
+                        "messaging.system": "kafka",
+                        "messaging.operation.type": "publish",
+                        "messaging.destination.name": row.topic,
+                        "messaging.message.id": stored.get("ce_id", ""),
+                        "messaging.kafka.message.key": row.key,
+                        "cloudevents.event_type": stored.get("ce_type", ""),
+                    },
+                ):
+                    headers = strip_trace_headers(stored) | current_carrier()
+                    acks.append(
+                        await producer.send(
+                            row.topic,
+                            value=row.payload.encode(),
+                            key=row.key.encode(),
+                            headers=[(k, v.encode()) for k, v in headers.items()],
+                        )
+                    )
+            await asyncio.gather(*acks)
+            await conn.execute(
+                update(outbox_table).where(outbox_table.c.id.in_([r.id for r in rows])).values(published_at=func.now())
+            )
+        self.published += len(rows)
+        return len(rows)
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Publish until ``stop`` is set. Errors (broker or database away) are retried with backoff."""
+        stop = stop or asyncio.Event()
+        backoff = self.idle_seconds
+        try:
+            while not stop.is_set():
+                try:
+                    n = await self.run_once()
+                    backoff = self.idle_seconds
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the relay must survive broker/database restarts
+                    log.warning("outbox relay batch failed, retrying", extra={"error": type(exc).__name__})
+                    await self._drop_producer()
+                    n = 0
+                    backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
+                if n < self.batch_size:
+                    try:
+                        await asyncio.wait_for(stop.wait(), timeout=backoff if n == 0 else 0)
+                    except TimeoutError:
+                        pass
+        finally:
+            await self._drop_producer()

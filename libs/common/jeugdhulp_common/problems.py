@@ -1,0 +1,71 @@
+"""RFC 9457 problem+json for every error a service returns, naming the field where there is one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jeugdhulp_common.domain import DomeinFout, NietGevonden, OngeldigeOvergang
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+
+
+class ProblemError(Exception):
+    """Raise from a route to answer with a problem (e.g. 409 idempotency-key conflict)."""
+
+    def __init__(self, status: int, title: str, detail: str | None = None, *, headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail, self.headers, self.extra = status, title, detail, headers, extra
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or ".".join(str(p) for p in loc)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Values are not echoed back: they may be personal data.
+        errors = [{"field": _field(tuple(e["loc"])), "type": e["type"], "message": e["msg"]} for e in exc.errors()]
+        return problem(422, "Invalid request", f"{len(errors)} invalid field(s): " + ", ".join(e["field"] for e in errors), errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        resp = problem(exc.status_code, str(exc.detail) if exc.detail else "Error")
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.exception_handler(ProblemError)
+    async def _problem(_: Request, exc: ProblemError) -> JSONResponse:
+        resp = problem(exc.status, exc.title, exc.detail, **exc.extra)
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.exception_handler(DomeinFout)
+    async def _domain(_: Request, exc: DomeinFout) -> JSONResponse:
+        if isinstance(exc, NietGevonden):
+            return problem(404, "Not found", exc.message)
+        extra: dict[str, Any] = {}
+        if exc.veld:
+            extra["errors"] = [{"field": exc.veld, "type": "domain_rule", "message": exc.message}]
+        title = "Transition not allowed" if isinstance(exc, OngeldigeOvergang) else "Domain rule violated"
+        return problem(409, title, exc.message, **extra)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return problem(500, "Internal error", "The error was logged with this request's trace id.")

@@ -1,0 +1,241 @@
+"""How every service runs: one definition, four commands.
+
+    python -m <service> migrate              # Alembic upgrade head on the service's own database
+    python -m <service> serve [--port P]     # API + outbox relay + consumer (+ the service's timers)
+    python -m <service> relay                # only the outbox relay
+    python -m <service> consume              # only the consumer
+
+``serve`` flags ``--no-relay`` / ``--no-consumer`` / ``--no-background`` switch parts off, so several
+processes of one service can split the work (and tests can kill one part).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+from aiokafka.admin import AIOKafkaAdminClient
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
+from jeugdhulp_common import topics
+from jeugdhulp_common.consumer import EventConsumer, Handler
+from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.events import Event
+from jeugdhulp_common.kafka_admin import ensure_topics
+from jeugdhulp_common.logging import setup_logging
+from jeugdhulp_common.migrations import upgrade
+from jeugdhulp_common.outbox import OutboxRelay
+from jeugdhulp_common.problems import install_problem_handlers, problem
+from jeugdhulp_common.settings import CommonSettings, load_settings
+from jeugdhulp_common.tracing import instrument_asyncpg, setup_tracing
+
+log = logging.getLogger(__name__)
+
+BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    """What routes, handlers and timers of a service get: its settings and its database."""
+
+    settings: CommonSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+
+@dataclass
+class ServiceDefinition:
+    name: str
+    root: Path  # services/<name>
+    settings_cls: type[CommonSettings] = CommonSettings
+    routers: Callable[[Runtime], Iterable[APIRouter]] = lambda rt: ()
+    handlers: Callable[[Runtime], Mapping[type[Event], Handler]] = lambda rt: {}
+    background: Callable[[Runtime], Iterable[BackgroundTask]] = lambda rt: ()
+    description: str = ""
+    extra_commands: dict[str, Callable[[Runtime, argparse.Namespace], Awaitable[int]]] = field(default_factory=dict)
+
+    @property
+    def migrations_dir(self) -> Path:
+        return self.root / "migrations"
+
+    def load_settings(self) -> CommonSettings:
+        return load_settings(self.settings_cls, self.name)
+
+
+def make_runtime(defn: ServiceDefinition, settings: CommonSettings) -> Runtime:
+    engine = make_engine(settings.database_url)
+    return Runtime(settings=settings, engine=engine, sessionmaker=make_sessionmaker(engine))
+
+
+def _observability(defn: ServiceDefinition, settings: CommonSettings) -> None:
+    setup_logging(defn.name, settings.log_level)
+    setup_tracing(defn.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint, trace_file=settings.trace_file)
+    instrument_asyncpg()
+
+
+def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool, background: bool) -> list[BackgroundTask]:
+    s = rt.settings
+    out: list[BackgroundTask] = []
+    if relay:
+        out.append(OutboxRelay(rt.engine, s.kafka_bootstrap_servers, batch_size=s.relay_batch_size, idle_seconds=s.relay_idle_seconds).run)
+    handlers = defn.handlers(rt)
+    if consumer and handlers:
+        out.append(
+            EventConsumer(
+                group_id=defn.name,
+                bootstrap_servers=s.kafka_bootstrap_servers,
+                sessionmaker=rt.sessionmaker,
+                handlers=handlers,
+                max_attempts=s.consumer_max_attempts,
+                backoff_initial=s.consumer_backoff_initial_seconds,
+                backoff_max=s.consumer_backoff_max_seconds,
+            ).run
+        )
+    if background:
+        out.extend(defn.background(rt))
+    return out
+
+
+async def prepare_topics(defn: ServiceDefinition, settings: CommonSettings) -> None:
+    await ensure_topics(
+        settings.kafka_bootstrap_servers,
+        [*topics.EVENT_TOPICS, topics.dead_letter_topic(defn.name)],
+        partitions=settings.topic_partitions,
+        replication_factor=settings.topic_replication_factor,
+    )
+
+
+async def _supervise(tasks: list[BackgroundTask], stop: asyncio.Event) -> None:
+    """Run the workers until stop; a worker that crashes is logged and restarted."""
+
+    async def keep(task: BackgroundTask) -> None:
+        while not stop.is_set():
+            try:
+                await task(stop)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("worker crashed; restarting", extra={"worker": getattr(task, "__qualname__", str(task))})
+                await asyncio.sleep(1)
+
+    await asyncio.gather(*(keep(t) for t in tasks))
+
+
+def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTask] | None = None) -> FastAPI:
+    tasks = tasks or []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await prepare_topics(defn, rt.settings)
+        admin = AIOKafkaAdminClient(bootstrap_servers=rt.settings.kafka_bootstrap_servers, request_timeout_ms=3000)
+        await admin.start()
+        app.state.kafka_admin = admin
+        stop = asyncio.Event()
+        supervisor = asyncio.create_task(_supervise(tasks, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            try:
+                await asyncio.wait_for(supervisor, timeout=15)
+            except TimeoutError:
+                supervisor.cancel()
+            await admin.close()
+            await rt.engine.dispose()
+
+    app = FastAPI(title=f"jeugdhulp {defn.name}", description=defn.description, lifespan=lifespan, version="0.1.0")
+    install_problem_handlers(app)
+
+    @app.get("/health", tags=["ops"], include_in_schema=True)
+    async def health() -> dict[str, str]:
+        """Liveness: the process answers. No authentication."""
+        return {"status": "ok", "service": defn.name}
+
+    @app.get("/ready", tags=["ops"])
+    async def ready() -> JSONResponse:
+        """Readiness: the database and the broker answer. No authentication."""
+        checks: dict[str, str] = {}
+        try:
+            async with rt.engine.connect() as conn:
+                await asyncio.wait_for(conn.execute(text("SELECT 1")), timeout=3)
+            checks["database"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["database"] = type(exc).__name__
+        try:
+            await asyncio.wait_for(app.state.kafka_admin.describe_cluster(), timeout=3)
+            checks["broker"] = "ok"
+        except Exception as exc:  # noqa: BLE001
+            checks["broker"] = type(exc).__name__
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse({"status": "ready", **checks})
+        return problem(503, "Not ready", ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"), checks=checks)
+
+    for router in defn.routers(rt):
+        app.include_router(router)
+
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, exclude_spans=["receive", "send"], excluded_urls="health,ready")
+    return app
+
+
+async def _run_workers_only(defn: ServiceDefinition, rt: Runtime, tasks: list[BackgroundTask]) -> None:
+    await prepare_topics(defn, rt.settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await _supervise(tasks, stop)
+    finally:
+        await rt.engine.dispose()
+
+
+def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {defn.name}", description=defn.description)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the Alembic migrations")
+    serve = sub.add_parser("serve", help="run the API with relay, consumer and timers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-relay", action="store_true")
+    serve.add_argument("--no-consumer", action="store_true")
+    serve.add_argument("--no-background", action="store_true")
+    sub.add_parser("relay", help="run only the outbox relay")
+    sub.add_parser("consume", help="run only the consumer")
+    for name in defn.extra_commands:
+        sub.add_parser(name)
+    args = parser.parse_args(argv)
+
+    settings = defn.load_settings()
+    if args.command == "migrate":
+        setup_logging(defn.name, settings.log_level)
+        upgrade(defn.migrations_dir, settings.database_url)
+        return 0
+
+    _observability(defn, settings)
+    rt = make_runtime(defn, settings)
+    if args.command == "serve":
+        tasks = workers(defn, rt, relay=not args.no_relay, consumer=not args.no_consumer, background=not args.no_background)
+        app = create_app(defn, rt, tasks=tasks)
+        config = uvicorn.Config(app, host=args.host, port=args.port, log_config=None, access_log=False, lifespan="on")
+        uvicorn.Server(config).run()
+        return 0
+    if args.command == "relay":
+        asyncio.run(_run_workers_only(defn, rt, workers(defn, rt, relay=True, consumer=False, background=False)))
+        return 0
+    if args.command == "consume":
+        asyncio.run(_run_workers_only(defn, rt, workers(defn, rt, relay=False, consumer=True, background=False)))
+        return 0
+    return asyncio.run(defn.extra_commands[args.command](rt, args))

@@ -1,0 +1,46 @@
+"""Settings from the environment (pydantic-settings). Every variable is listed in the README.
+
+Shared variables have no prefix (``KAFKA_BOOTSTRAP_SERVERS``, ``OTEL_*``, ``JH_*``); the database of a
+service is ``<SERVICE>_DATABASE_URL`` (e.g. ``AANMELDING_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    service_name: str
+    database_url: str = Field(description="SQLAlchemy async URL, postgresql+asyncpg://…")
+    kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+
+    # Tracing: OTLP/HTTP when an endpoint is set; a JSON-lines file when JH_TRACE_FILE is set (tests, local runs).
+    otel_exporter_otlp_endpoint: str | None = Field(None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    trace_file: str | None = Field(None, validation_alias="JH_TRACE_FILE")
+    log_level: str = Field("INFO", validation_alias="JH_LOG_LEVEL")
+
+    # Outbox relay
+    relay_batch_size: int = Field(200, validation_alias="JH_RELAY_BATCH_SIZE")
+    relay_idle_seconds: float = Field(0.2, validation_alias="JH_RELAY_IDLE_SECONDS")
+
+    # Consumer
+    consumer_max_attempts: int = Field(5, validation_alias="JH_CONSUMER_MAX_ATTEMPTS", ge=1)
+    consumer_backoff_initial_seconds: float = Field(0.2, validation_alias="JH_CONSUMER_BACKOFF_INITIAL_SECONDS")
+    consumer_backoff_max_seconds: float = Field(5.0, validation_alias="JH_CONSUMER_BACKOFF_MAX_SECONDS")
+
+    # Topic creation (single-node dev broker: 1 replica)
+    topic_partitions: int = Field(3, validation_alias="JH_TOPIC_PARTITIONS")
+    topic_replication_factor: int = Field(1, validation_alias="JH_TOPIC_REPLICATION_FACTOR")
+
+
+def load_settings(cls: type[CommonSettings], service_name: str) -> CommonSettings:
+    """Settings of one service: the ``<SERVICE>_`` prefix applies to fields without an explicit alias."""
+
+    class _Prefixed(cls):  # type: ignore[valid-type, misc]
+        model_config = SettingsConfigDict(env_prefix=f"{service_name.upper()}_", extra="ignore")
+
+    _Prefixed.__name__ = cls.__name__
+    return _Prefixed(service_name=service_name)

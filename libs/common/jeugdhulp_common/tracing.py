@@ -1,0 +1,109 @@
+"""OpenTelemetry set-up and W3C trace-context propagation across the outbox and Kafka.
+
+One trace runs from a partner's HTTP request to the last consumer:
+
+    POST (server span) ── outbox row stores the request's traceparent
+        └─ "<topic> publish" (producer span, started by the relay as a child of the stored context)
+             └─ "<topic> process" (consumer span, child of the context in the Kafka headers)
+                  └─ database spans (asyncpg instrumentation)
+
+The aiokafka instrumentation package ends its consumer span at once and does not attach it, so we do
+not use it: the relay and the consumer make their own spans. Span attributes carry ids and codes only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Mapping, Sequence
+
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+TRACER_NAME = "jeugdhulp"
+_TRACE_HEADERS = ("traceparent", "tracestate")
+
+
+def tracer() -> trace.Tracer:
+    return trace.get_tracer(TRACER_NAME)
+
+
+class JsonLinesFileExporter(SpanExporter):
+    """Appends one JSON object per finished span to a file (several processes may share it)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        lines = []
+        for s in spans:
+            ctx = s.get_span_context()
+            lines.append(
+                json.dumps(
+                    {
+                        "name": s.name,
+                        "kind": s.kind.name,
+                        "service": s.resource.attributes.get("service.name"),
+                        "trace_id": format(ctx.trace_id, "032x"),
+                        "span_id": format(ctx.span_id, "016x"),
+                        "parent_span_id": format(s.parent.span_id, "016x") if s.parent else None,
+                        "start": s.start_time,
+                        "end": s.end_time,
+                        "status": s.status.status_code.name,
+                        "attributes": {k: v if isinstance(v, (str, int, float, bool)) else list(v) for k, v in (s.attributes or {}).items()},
+                    }
+                )
+            )
+        data = ("\n".join(lines) + "\n").encode()
+        with self._lock:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:  # nothing to release
+        pass
+
+
+def setup_tracing(service_name: str, *, otlp_endpoint: str | None, trace_file: str | None) -> TracerProvider:
+    """Install the global tracer provider. Spans go to OTLP/HTTP and/or a JSON-lines file when configured."""
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+    if otlp_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint.rstrip("/") + "/v1/traces")))
+    if trace_file:
+        # Synchronous on purpose: a test may SIGKILL the process and must still find the spans it ended.
+        provider.add_span_processor(SimpleSpanProcessor(JsonLinesFileExporter(trace_file)))
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def instrument_asyncpg() -> None:
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+
+    instr = AsyncPGInstrumentor()
+    if not instr.is_instrumented_by_opentelemetry:
+        instr.instrument()  # records the SQL text with $n placeholders, never parameter values
+
+
+def current_carrier() -> dict[str, str]:
+    """The W3C trace context of the current span, as headers."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return {k: v for k, v in carrier.items() if k in _TRACE_HEADERS}
+
+
+def context_from(carrier: Mapping[str, str]) -> otel_context.Context:
+    return propagate.extract({k: v for k, v in carrier.items() if k in _TRACE_HEADERS})
+
+
+def strip_trace_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k not in _TRACE_HEADERS}

@@ -1,0 +1,81 @@
+"""Pure parts of libs/common: error classification, settings, JSON logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from jeugdhulp_common.consumer import is_transient
+from jeugdhulp_common.logging import JsonFormatter
+from jeugdhulp_common.settings import CommonSettings, load_settings
+
+
+class _PgError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    "exc, transient",
+    [
+        (ConnectionRefusedError(), True),
+        (TimeoutError(), True),
+        (OperationalError("SELECT 1", {}, Exception("gone")), True),
+        (IntegrityError("INSERT", {}, _PgError("23505")), False),
+        (IntegrityError("INSERT", {}, _PgError("40001")), True),  # serialization failure
+        (IntegrityError("INSERT", {}, _PgError("40P01")), True),  # deadlock
+        (ValueError("bug"), False),
+        (KeyError("x"), False),
+    ],
+)
+def test_is_transient(exc: BaseException, transient: bool) -> None:
+    assert is_transient(exc) is transient
+
+
+def test_is_transient_follows_the_cause_chain() -> None:
+    try:
+        try:
+            raise ConnectionResetError()
+        except ConnectionResetError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert is_transient(outer)
+
+
+def test_settings_from_environment_with_service_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRAJECT_DATABASE_URL", "postgresql+asyncpg://u:p@h:1/traject")
+    monkeypatch.setenv("AANMELDING_DATABASE_URL", "postgresql+asyncpg://u:p@h:1/aanmelding")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1234")
+    monkeypatch.setenv("JH_CONSUMER_MAX_ATTEMPTS", "7")
+    s = load_settings(CommonSettings, "traject")
+    assert s.database_url.endswith("/traject")
+    assert s.kafka_bootstrap_servers == "127.0.0.1:1234"
+    assert s.consumer_max_attempts == 7
+    assert s.service_name == "traject"
+
+
+def test_settings_without_database_url_fail_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SIGNALERING_DATABASE_URL", raising=False)
+    with pytest.raises(Exception, match="database_url"):
+        load_settings(CommonSettings, "signalering")
+
+
+def test_json_log_line_carries_trace_id_and_extras() -> None:
+    provider = TracerProvider()
+    tracer = provider.get_tracer("t")
+    fmt = JsonFormatter("aanmelding")
+    with tracer.start_as_current_span("s") as span:
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "relay batch %s", ("ok",), None)
+        record.event_id = "e-1"
+        line = json.loads(fmt.format(record))
+    assert line["msg"] == "relay batch ok"
+    assert line["service"] == "aanmelding"
+    assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
+    assert line["event_id"] == "e-1"
+    assert trace.get_current_span().get_span_context().is_valid is False
