@@ -1,0 +1,48 @@
+# The two commands a new user runs: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STACK  := $(PY) scripts/devstack.py
+PYTEST_ARGS ?=
+
+.PHONY: help install run test unit contracts up down status clean
+
+help:
+	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
+	@echo "make test       the whole suite against a throwaway Kafka + Postgres"
+	@echo "make unit       unit tests only (no infrastructure)"
+	@echo "make contracts  regenerate contracts/ (JSON Schema per event, AsyncAPI)"
+	@echo "make up|down|status   the local infrastructure alone"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(STACK) run
+
+test: install
+	$(STACK) test -- $(PY) -m pytest $(PYTEST_ARGS)
+
+unit: install
+	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
+contracts: install
+	$(PY) -m jeugdhulp_common.contracts_export contracts
+
+up: install
+	$(STACK) up
+
+down:
+	$(STACK) down
+
+status:
+	$(STACK) status
+
+clean: down
+	rm -rf .state
