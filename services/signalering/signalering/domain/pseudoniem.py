@@ -1,0 +1,42 @@
+"""Salted hashes that stand in for micro identifiers at meso and macro level (§9 rule 3).
+
+"No trajectId on meso or macro topics. Only a salted hash, whose salt stays inside signalering."
+The salt is passed in as an argument (from the service's secret configuration); it is never stored in an
+aggregate, never put in an event, and never shown in a repr.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+MIN_SALT_BYTES = 16  # INFERRED: 128 bits, so refs cannot be brute-forced from known traject ids
+
+
+def _controleer(salt: bytes) -> bytes:
+    if not isinstance(salt, (bytes, bytearray)):
+        raise TypeError("salt must be bytes")
+    if len(salt) < MIN_SALT_BYTES:
+        raise ValueError(f"salt must be at least {MIN_SALT_BYTES} bytes")
+    return bytes(salt)
+
+
+def traject_ref(traject_id: uuid.UUID, salt: bytes) -> str:
+    """``traject_ref`` = HMAC-SHA256(salt, str(traject_id)) as 64 lower-case hex digits (§4.4, §9 rule 3).
+
+    Deterministic for one salt, so it counts distinct trajecten (§5.4) without revealing which ones.
+    """
+    return hmac.new(_controleer(salt), str(traject_id).encode(), hashlib.sha256).hexdigest()
+
+
+def afgeleide_id(salt: bytes, soort: str, *delen: str) -> uuid.UUID:
+    """A deterministic UUID derived from micro identifiers, keyed with the salt.
+
+    Used for the ids of signals made from a samenwerkingsoverleg: a redelivered Kafka message gives the same
+    ids (idempotent consumption), while a partner who knows the micro ``overleg_id`` cannot compute the released
+    ``signaal_id`` and so cannot link it back to the traject (INFERRED; plain uuid5 would allow that).
+    """
+    bericht = "\x1f".join((soort, *delen)).encode()
+    digest = hmac.new(_controleer(salt), bericht, hashlib.sha256).digest()
+    return uuid.UUID(bytes=digest[:16], version=4)

@@ -1,0 +1,26 @@
+"""Configuration of the signalering rules: frozen, passed in as an argument (no global settings here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SignaleringRegels:
+    """The configurable numbers of the signalering domain.
+
+    * ``terugkerend_vanaf_trajecten`` — a theme seen in at least this many *distinct* trajecten becomes
+      TERUGKEREND (§5.4: "≥ N distinct trajects (INF, N = 2, configurable)").
+    * ``actiepunt_herinnering_na_dagen`` — an actiepunt that is still OPEN this many days after it was made
+      (or after its last reminder) is raised again. INFERRED from [001: "Aanklampend signaleren is nodig en op
+      het juiste niveau."] (§6 step 6); 90 days is INFERRED (the project's three-monthly rhythm, §4.2/§4.8).
+    """
+
+    terugkerend_vanaf_trajecten: int = 2
+    actiepunt_herinnering_na_dagen: int = 90
+
+    def __post_init__(self) -> None:
+        if self.terugkerend_vanaf_trajecten < 1:
+            raise ValueError("terugkerend_vanaf_trajecten must be at least 1")
+        if self.actiepunt_herinnering_na_dagen < 1:
+            raise ValueError("actiepunt_herinnering_na_dagen must be at least 1")
