@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STACK  := $(PY) scripts/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test unit contracts up down status clean
+.PHONY: help install run test unit contracts up down status clean credential
 
 help:
 	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
@@ -46,3 +46,7 @@ status:
 
 clean: down
 	rm -rf .state
+
+# make credential ORG="Pleegzorg West-Vlaanderen" ROLE=PARTNER   (prints the API key once; against `make up`'s databases)
+credential: install
+	@eval "$$($(STACK) env)" && $(PY) -m jeugdhulp_common.auth create --organisatie "$(ORG)" --rol $(ROLE)

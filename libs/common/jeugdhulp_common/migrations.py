@@ -1,8 +1,8 @@
 """Alembic, the same way for every service.
 
 Each service has ``services/<name>/migrations/`` with its own ``versions/`` and an ``env.py`` that only
-calls :func:`run_env`. The first migration of every service calls :func:`create_messaging_tables`
-(outbox + inbox). ``python -m <service> migrate`` runs :func:`upgrade`.
+calls :func:`run_env`. The first migration of every service calls :func:`create_common_tables`
+(outbox, inbox, api_credential, audit_log, idempotency_record). ``python -m <service> migrate`` runs :func:`upgrade`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from jeugdhulp_common.outbox import messaging_metadata
+from jeugdhulp_common.tables import common_metadata
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -50,11 +50,18 @@ def run_env(target_metadata: MetaData | None = None) -> None:
     asyncio.run(main())
 
 
-def create_messaging_tables() -> None:
-    """Alembic operations for the outbox and inbox tables (call from a service's first migration)."""
+def create_common_tables() -> None:
+    """Alembic operations for the tables every service has (jeugdhulp_common.tables); call from a service's first migration."""
     from alembic import op
 
-    for table in messaging_metadata.sorted_tables:
+    for table in common_metadata.sorted_tables:
         op.create_table(table.name, *(c._copy() for c in table.columns), *(con._copy() for con in table.constraints if con.name))
         for index in table.indexes:
             op.create_index(index.name, table.name, [c.name for c in index.columns], unique=index.unique, **index.dialect_kwargs)
+
+
+def drop_common_tables() -> None:
+    from alembic import op
+
+    for table in reversed(common_metadata.sorted_tables):
+        op.drop_table(table.name)

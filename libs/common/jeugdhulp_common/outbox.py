@@ -22,8 +22,7 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import BigInteger, Column, DateTime, Identity, Index, MetaData, Table, Text, Uuid, func, select, text, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.events import Event, ce_headers, encode_body
@@ -31,33 +30,7 @@ from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_
 
 log = logging.getLogger(__name__)
 
-# The messaging tables every service database has (created by its first Alembic migration through
-# jeugdhulp_common.migrations.create_messaging_tables).
-messaging_metadata = MetaData()
-
-outbox_table = Table(
-    "outbox",
-    messaging_metadata,
-    Column("id", BigInteger, Identity(), primary_key=True),
-    Column("event_id", Uuid, nullable=False, unique=True),
-    Column("topic", Text, nullable=False),
-    Column("key", Text, nullable=False),
-    Column("event_type", Text, nullable=False),
-    Column("headers", JSONB, nullable=False),  # CloudEvents attributes + the writer's trace context
-    Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("published_at", DateTime(timezone=True)),
-    Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
-)
-
-inbox_table = Table(
-    "inbox",
-    messaging_metadata,
-    Column("event_id", Uuid, primary_key=True),
-    Column("event_type", Text, nullable=False),
-    Column("topic", Text, nullable=False),
-    Column("consumed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-)
+from jeugdhulp_common.tables import inbox_table, outbox_table  # noqa: E402, F401 - re-exported
 
 # One advisory lock id for "the relay of this database" (each service has its own database).
 RELAY_LOCK_ID = 0x4A48_0001

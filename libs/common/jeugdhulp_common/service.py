@@ -22,13 +22,15 @@ from pathlib import Path
 
 import uvicorn
 from aiokafka.admin import AIOKafkaAdminClient
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
 from jeugdhulp_common import topics
+from jeugdhulp_common.auth import Principal, Toegangsrol, authenticator, require
+from jeugdhulp_common.tables import audit_log_table
 from jeugdhulp_common.consumer import EventConsumer, Handler
 from jeugdhulp_common.db import make_engine, make_sessionmaker
 from jeugdhulp_common.events import Event
@@ -47,11 +49,18 @@ BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
 
 @dataclass
 class Runtime:
-    """What routes, handlers and timers of a service get: its settings and its database."""
+    """What routes, handlers and timers of a service get: its settings, its database, and auth."""
 
     settings: CommonSettings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+
+    def __post_init__(self) -> None:
+        self.authenticate = authenticator(self.sessionmaker)
+
+    def require(self, *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
+        """FastAPI dependency: the authenticated caller, with one of ``rollen`` if given (401/403 otherwise)."""
+        return require(self.authenticate, *rollen)
 
 
 @dataclass
@@ -180,6 +189,27 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", **checks})
         return problem(503, "Not ready", ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"), checks=checks)
+
+    @app.get("/audit", tags=["ops"])
+    async def audit_log(
+        aggregate_type: str | None = Query(None, alias="aggregateType", max_length=100),
+        aggregate_id: str | None = Query(None, alias="aggregateId", max_length=100),
+        limit: int = Query(100, ge=1, le=1000),
+        _: Principal = Depends(rt.require(Toegangsrol.COORDINATOR)),
+    ) -> list[dict[str, object]]:
+        """Who read or changed what, when (coördinator only). Newest first."""
+        q = select(audit_log_table).order_by(audit_log_table.c.id.desc()).limit(limit)
+        if aggregate_type:
+            q = q.where(audit_log_table.c.aggregate_type == aggregate_type)
+        if aggregate_id:
+            q = q.where(audit_log_table.c.aggregate_id == aggregate_id)
+        async with rt.sessionmaker() as session:
+            rows = (await session.execute(q)).mappings().all()
+        return [
+            {"op": r["op"].isoformat(), "credentialId": str(r["credential_id"]), "organisatie": r["organisatie"], "rollen": r["rollen"],
+             "actie": r["actie"], "aggregateType": r["aggregate_type"], "aggregateId": r["aggregate_id"], "traceId": r["trace_id"]}
+            for r in rows
+        ]
 
     for router in defn.routers(rt):
         app.include_router(router)

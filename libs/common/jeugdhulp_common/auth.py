@@ -1,0 +1,198 @@
+"""Authentication and authorisation: API keys per organisation, stored hashed, with roles.
+
+A key looks like ``jh_<credential id hex>_<secret>`` and is sent as ``Authorization: Bearer <key>``.
+Only the SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a fast hash is
+enough); comparison is constant-time. One credential works on all three services: the CLI writes it
+into each service's database.
+
+    python -m jeugdhulp_common.auth create --organisatie VOT --rol PARTNER     (make credential ORG=VOT ROLE=PARTNER)
+    python -m jeugdhulp_common.auth revoke <credential id>
+
+Every endpoint except /health and /ready depends on :func:`require`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from jeugdhulp_common.problems import ProblemError
+from jeugdhulp_common.tables import api_credential_table
+
+KEY_PREFIX = "jh"
+SERVICES = ("aanmelding", "traject", "signalering")
+
+
+class Toegangsrol(StrEnum):
+    """Who calls the API (not a role inside a traject)."""
+
+    PARTNER = "PARTNER"  # a partner organisation's system: sees only its own organisation's data
+    PLANMAKER = "PLANMAKER"  # the planmakers' team
+    COORDINATOR = "COORDINATOR"  # the project coördinator: team decisions, audit log
+    STUURGROEP = "STUURGROEP"  # kern-/stuurgroep: forum, beleidsaanbevelingen, DIW decisions
+
+
+TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
+
+
+@dataclass(frozen=True)
+class Principal:
+    credential_id: uuid.UUID
+    organisatie: str
+    rollen: frozenset[Toegangsrol]
+
+    def heeft(self, *rollen: Toegangsrol) -> bool:
+        return bool(self.rollen.intersection(rollen))
+
+    @property
+    def is_team(self) -> bool:
+        return self.heeft(*TEAM)
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_key() -> tuple[uuid.UUID, str, str]:
+    """(credential id, the key to hand out once, the hash to store)."""
+    credential_id = uuid.uuid4()
+    secret = secrets.token_urlsafe(32)
+    return credential_id, f"{KEY_PREFIX}_{credential_id.hex}_{secret}", _sha256(secret)
+
+
+def parse_key(key: str) -> tuple[uuid.UUID, str] | None:
+    parts = key.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_PREFIX:
+        return None
+    try:
+        return uuid.UUID(hex=parts[1]), parts[2]
+    except ValueError:
+        return None
+
+
+_bearer = HTTPBearer(auto_error=False, description="API key: `Authorization: Bearer jh_…` (make credential)")
+
+
+def _unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticator(sessionmaker: async_sessionmaker[AsyncSession]) -> Callable[..., Awaitable[Principal]]:
+    """A FastAPI dependency that returns the caller, or answers 401."""
+
+    async def authenticate(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+        if creds is None:
+            raise _unauthorized("missing credentials")
+        parsed = parse_key(creds.credentials)
+        if parsed is None:
+            raise _unauthorized("malformed API key")
+        credential_id, secret = parsed
+        async with sessionmaker() as session:
+            row = (
+                await session.execute(
+                    select(api_credential_table.c.organisatie, api_credential_table.c.rollen, api_credential_table.c.secret_sha256).where(
+                        api_credential_table.c.id == credential_id, api_credential_table.c.revoked_at.is_(None)
+                    )
+                )
+            ).first()
+        if row is None or not hmac.compare_digest(row.secret_sha256, _sha256(secret)):
+            raise _unauthorized("unknown or revoked API key")
+        principal = Principal(credential_id, row.organisatie, frozenset(Toegangsrol(r) for r in row.rollen))
+        request.state.principal = principal
+        return principal
+
+    return authenticate
+
+
+def require(authenticate: Callable[..., Awaitable[Principal]], *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: an authenticated caller with one of ``rollen`` (any role when none given), else 403."""
+
+    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+        if rollen and not principal.heeft(*rollen):
+            raise ProblemError(403, "Forbidden", "this operation needs role " + " or ".join(r.value for r in rollen))
+        return principal
+
+    return dependency
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+async def _write(urls: dict[str, str], fn: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    from jeugdhulp_common.db import make_engine, make_sessionmaker
+
+    for url in urls.values():
+        engine = make_engine(url, pool_size=1)
+        try:
+            async with make_sessionmaker(engine).begin() as session:
+                await fn(session)
+        finally:
+            await engine.dispose()
+
+
+def _urls(services: list[str]) -> dict[str, str]:
+    missing = [s for s in services if not os.environ.get(f"{s.upper()}_DATABASE_URL")]
+    if missing:
+        raise SystemExit(f"set {', '.join(s.upper() + '_DATABASE_URL' for s in missing)} (e.g. eval \"$(python scripts/devstack.py env)\")")
+    return {s: os.environ[f"{s.upper()}_DATABASE_URL"] for s in services}
+
+
+async def create_credential(urls: dict[str, str], organisatie: str, rollen: list[Toegangsrol], omschrijving: str | None = None) -> str:
+    credential_id, key, digest = new_key()
+
+    async def insert(session: AsyncSession) -> None:
+        await session.execute(
+            api_credential_table.insert().values(
+                id=credential_id, organisatie=organisatie, rollen=[r.value for r in rollen], secret_sha256=digest, omschrijving=omschrijving
+            )
+        )
+
+    await _write(urls, insert)
+    return key
+
+
+async def revoke_credential(urls: dict[str, str], credential_id: uuid.UUID) -> None:
+    from sqlalchemy import func
+
+    async def revoke(session: AsyncSession) -> None:
+        await session.execute(update(api_credential_table).where(api_credential_table.c.id == credential_id).values(revoked_at=func.now()))
+
+    await _write(urls, revoke)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jeugdhulp_common.auth")
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("create", help="create an API key (printed once) in every service's database")
+    c.add_argument("--organisatie", required=True)
+    c.add_argument("--rol", action="append", required=True, choices=[r.value for r in Toegangsrol])
+    c.add_argument("--omschrijving")
+    c.add_argument("--service", action="append", choices=SERVICES, help="default: all three")
+    r = sub.add_parser("revoke", help="revoke a credential in every service's database")
+    r.add_argument("credential_id", type=uuid.UUID)
+    r.add_argument("--service", action="append", choices=SERVICES)
+    args = parser.parse_args(argv)
+    urls = _urls(args.service or list(SERVICES))
+    if args.command == "create":
+        print(asyncio.run(create_credential(urls, args.organisatie, [Toegangsrol(x) for x in args.rol], args.omschrijving)))
+    else:
+        asyncio.run(revoke_credential(urls, args.credential_id))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

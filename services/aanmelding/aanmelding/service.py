@@ -1,0 +1,14 @@
+"""The aanmelding (intake) service: partners post aanmeldingen; screening, team decision, instemming."""
+
+from pathlib import Path
+
+from jeugdhulp_common.service import ServiceDefinition
+
+from aanmelding.entrypoints import api
+
+definition = ServiceDefinition(
+    name="aanmelding",
+    root=Path(__file__).resolve().parents[1],
+    routers=lambda rt: [api.router(rt)],
+    description="Intake of aanmeldingen from partner organisations (domain spec §4.1, §5.1).",
+)

@@ -1,0 +1,139 @@
+"""Transactional outbox and relay against the real database and broker."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import uuid
+from collections import Counter, defaultdict
+
+import support
+from events_factory import gescreend
+
+from jeugdhulp_common import outbox, topics
+from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.outbox import OutboxRelay
+
+SERVICE = "aanmelding"
+
+
+async def stage(events, *, per_transaction: int = 500) -> None:
+    engine = make_engine(support.database_url(SERVICE))
+    try:
+        sm = make_sessionmaker(engine)
+        for i in range(0, len(events), per_transaction):
+            async with sm.begin() as session:
+                await outbox.add(session, events[i : i + per_transaction])
+    finally:
+        await engine.dispose()
+
+
+async def published_count(ids: list[uuid.UUID]) -> int:
+    return await support.db_fetchval(SERVICE, "SELECT count(*) FROM outbox WHERE event_id = ANY($1) AND published_at IS NOT NULL", ids)
+
+
+async def on_wire(ids: set[uuid.UUID]) -> list:
+    records = await support.read_topic(topics.AANMELDING_MICRO)
+    return [r for r in records if uuid.UUID(support.header(r, "ce_id")) in ids]
+
+
+async def test_a_rolled_back_transaction_publishes_nothing() -> None:
+    ev = gescreend()
+    engine = make_engine(support.database_url(SERVICE))
+    try:
+        sm = make_sessionmaker(engine)
+        async with sm() as session:
+            await session.begin()
+            await outbox.add(session, [ev])
+            await session.rollback()
+    finally:
+        await engine.dispose()
+    assert await support.db_fetchval(SERVICE, "SELECT count(*) FROM outbox WHERE event_id = $1", ev.event_id) == 0
+
+
+async def test_relay_publishes_each_row_once_in_order_per_key_with_cloudevents_headers() -> None:
+    keys = [uuid.uuid4() for _ in range(5)]
+    events = [gescreend(aanmelding_id=keys[i % 5]) for i in range(200)]
+    await stage(events, per_transaction=40)
+
+    engine = make_engine(support.database_url(SERVICE))
+    relay = OutboxRelay(engine, support.bootstrap(), batch_size=30)
+    try:
+        ids = [e.event_id for e in events]
+        while await published_count(ids) < len(ids):
+            await relay.run_once()
+    finally:
+        await relay._drop_producer()  # noqa: SLF001
+        await engine.dispose()
+
+    records = await on_wire(set(ids))
+    assert Counter(support.header(r, "ce_id") for r in records) == Counter(str(i) for i in ids)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key[r.key.decode()].append(support.header(r, "ce_id"))
+    for k in keys:
+        assert by_key[str(k)] == [str(e.event_id) for e in events if e.aanmelding_id == k]
+    r = records[0]
+    assert support.header(r, "ce_specversion") == "1.0"
+    assert support.header(r, "ce_type") == "be.jeugdhulp.aanmelding.AanmeldingGescreend"
+    assert support.header(r, "ce_source") == "/jeugdhulp/aanmelding"
+    assert support.header(r, "ce_subject") == r.key.decode()
+    assert support.header(r, "ce_schemaversion") == "1"
+    assert support.header(r, "ce_privacyclass") == "Ps"
+    assert support.header(r, "content-type") == "application/json"
+
+
+async def test_relay_killed_mid_batch_loses_nothing_after_restart(log_dir) -> None:
+    events = [gescreend() for _ in range(4000)]
+    ids = [e.event_id for e in events]
+    await stage(events)
+
+    env = {"JH_RELAY_BATCH_SIZE": "10"}
+    relay = support.ServiceProcess(SERVICE, "relay", log_dir=log_dir, env=env).start()
+    try:
+        await support.wait_for(lambda: published_count(ids), timeout=60, interval=0.02, what="first published rows")
+        relay.kill(signal.SIGKILL)
+    finally:
+        relay.stop()
+    published_at_kill = await published_count(ids)
+    assert 0 < published_at_kill < len(ids), "the relay must be killed while rows are still unpublished"
+
+    relay = support.ServiceProcess(SERVICE, "relay", log_dir=log_dir, env=env).start()
+    try:
+        await support.wait_for(lambda: _all(ids), timeout=180, what="all rows published after restart")
+    finally:
+        relay.stop()
+
+    seen = Counter(uuid.UUID(support.header(r, "ce_id")) for r in await on_wire(set(ids)))
+    assert set(seen) == set(ids), f"{len(set(ids) - set(seen))} events lost"
+    print(f"relay SIGKILL: {published_at_kill} published before the kill, {sum(seen.values()) - len(ids)} duplicates on the wire")
+
+
+async def _all(ids: list[uuid.UUID]) -> bool:
+    return await published_count(ids) == len(ids)
+
+
+async def test_two_relays_at_once_publish_each_row_once_and_keep_key_order(log_dir) -> None:
+    env = {"JH_RELAY_BATCH_SIZE": "25"}
+    relays = [support.ServiceProcess(SERVICE, "relay", log_dir=log_dir, env=env).start() for _ in range(2)]
+    try:
+        await asyncio.sleep(2)
+        keys = [uuid.uuid4() for _ in range(4)]
+        events = [gescreend(aanmelding_id=keys[i % 4]) for i in range(1500)]
+        ids = [e.event_id for e in events]
+        await stage(events, per_transaction=50)
+        await support.wait_for(lambda: _all(ids), timeout=120, what="all rows published by two relays")
+        for r in relays:
+            r.assert_running()
+    finally:
+        for r in relays:
+            r.stop()
+
+    records = await on_wire(set(ids))
+    counts = Counter(support.header(r, "ce_id") for r in records)
+    assert max(counts.values()) == 1 and len(counts) == len(ids)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for r in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key[r.key.decode()].append(support.header(r, "ce_id"))
+    for k in keys:
+        assert by_key[str(k)] == [str(e.event_id) for e in events if e.aanmelding_id == k]

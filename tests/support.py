@@ -1,0 +1,196 @@
+"""Helpers for tests that run against the real broker and database started by ``scripts/devstack.py test``.
+
+Nothing here fakes infrastructure: services run as their own processes (``python -m <service> …``),
+Kafka is read with a real client, Postgres with asyncpg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("aanmelding", "traject", "signalering")
+
+
+def require_env(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"{name} is not set: run the suite with `make test` (scripts/devstack.py test -- pytest …)")
+    return value
+
+
+def bootstrap() -> str:
+    return require_env("KAFKA_BOOTSTRAP_SERVERS")
+
+
+def database_url(service: str) -> str:
+    return require_env(f"{service.upper()}_DATABASE_URL")
+
+
+def asyncpg_dsn(service: str) -> str:
+    return database_url(service).replace("postgresql+asyncpg://", "postgresql://")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_for(predicate: Callable[[], object], *, timeout: float, interval: float = 0.2, what: str = "condition") -> object:
+    """Poll an (async or sync) predicate until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        last = predicate()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what} (last value: {last!r})")
+
+
+class ServiceProcess:
+    """One service process (``python -m <service> <command>``), its output in a log file."""
+
+    def __init__(self, service: str, *args: str, log_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> None:
+        self.service = service
+        self.args = list(args)
+        self.port = port
+        if port is not None and "--port" not in self.args:
+            self.args += ["--port", str(port)]
+        self.env = {**os.environ, **(env or {})}
+        self.log_path = log_dir / f"{service}-{'-'.join(args)}-{uuid.uuid4().hex[:6]}.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> ServiceProcess:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen([sys.executable, "-m", self.service, *self.args], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        return self
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def wait_healthy(self, timeout: float = 60) -> None:
+        async def ok() -> bool:
+            self.assert_running()
+            try:
+                async with httpx.AsyncClient() as c:
+                    return (await c.get(self.url + "/ready", timeout=2)).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        await wait_for(ok, timeout=timeout, what=f"{self.service} ready")
+
+    def assert_running(self) -> None:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(f"{self.service} {self.args} exited with {self.proc.returncode}:\n{self.log_tail()}")
+
+    def log_tail(self, n: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        except FileNotFoundError:
+            return ""
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def migrate_all() -> None:
+    for service in SERVICES:
+        subprocess.run([sys.executable, "-m", service, "migrate"], check=True, cwd=ROOT, capture_output=True)
+
+
+async def db_fetchval(service: str, sql: str, *args: object) -> object:
+    conn = await asyncpg.connect(asyncpg_dsn(service))
+    try:
+        return await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
+
+
+async def db_fetch(service: str, sql: str, *args: object) -> list[asyncpg.Record]:
+    conn = await asyncpg.connect(asyncpg_dsn(service))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
+
+
+async def read_topic(topic: str, *, timeout: float = 20) -> list:
+    """Every record currently on a topic, from the beginning to the end offsets at call time."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap(), enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    try:
+        parts = consumer.partitions_for_topic(topic)
+        if parts is None:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        if not tps:
+            return []
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        out = []
+        deadline = time.monotonic() + timeout
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"could not read {topic} to its end within {timeout}s")
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                out.extend(records)
+        return out
+    finally:
+        await consumer.stop()
+
+
+def header(record, name: str) -> str | None:
+    for k, v in record.headers or ():
+        if k == name:
+            return v.decode() if v is not None else None
+    return None
+
+
+async def produce_raw(topic: str, records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap(), enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        futures = [await producer.send(topic, key=k, value=v, headers=h) for k, v, h in records]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+
+
+def read_spans(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
