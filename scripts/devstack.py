@@ -20,7 +20,8 @@ Usage (from the repository root):
     .venv/bin/python scripts/devstack.py run
         ``up``, then ``migrate`` and ``serve`` each service until Ctrl-C; service output goes
         to <state>/logs/<service>.log and, prefixed with the service name, to the terminal.
-        Ctrl-C stops the services only: Kafka and Postgres keep running until ``down``.
+        Ctrl-C stops the services, and Kafka and Postgres too if ``run`` started them
+        (infrastructure already up from ``up`` keeps running until ``down``).
 
 Every command except ``test`` takes ``--state-dir DIR``. Typical shell use:
 
@@ -1132,6 +1133,9 @@ def cmd_run(args) -> int:
     cfg = Config.load(args.state_dir)
     ports = service_ports()
     require_ports_free([(port, var) for _, port, var in ports])
+    # Infrastructure that `run` starts, it also stops; infrastructure that was already up
+    # (e.g. from `make up`) is left running.
+    started_here = not (kafka_state(cfg)[1] and pg_state(cfg)[1])
     bring_up(cfg)
     services = [Service(name, port, cfg) for name, port, _ in ports]
     try:
@@ -1139,8 +1143,8 @@ def cmd_run(args) -> int:
         wait_healthy(services)
         for service in services:
             print(f"{service.name:<12} http://127.0.0.1:{service.port}/docs", flush=True)
-        log("all services answer /health; Ctrl-C stops them (Kafka and Postgres keep running: "
-            "`devstack.py down` stops those)")
+        log("all services answer /health; Ctrl-C stops them" + (" and Kafka and Postgres" if started_here else
+            " (Kafka and Postgres were already running and keep running: `devstack.py down` stops them)"))
         watch(services)
     except (KeyboardInterrupt, Terminated):
         log("stopping the services")
@@ -1149,6 +1153,8 @@ def cmd_run(args) -> int:
         with signals_held("tearing down, please wait", reraise=False):
             for service in reversed(services):
                 service.stop()
+            if started_here:
+                bring_down(cfg)
 
 
 def watch(services: list[Service]) -> None:

@@ -137,3 +137,26 @@ async def test_two_relays_at_once_publish_each_row_once_and_keep_key_order(log_d
         by_key[r.key.decode()].append(support.header(r, "ce_id"))
     for k in keys:
         assert by_key[str(k)] == [str(e.event_id) for e in events if e.aanmelding_id == k]
+
+
+async def test_published_rows_older_than_the_retention_are_purged_and_unpublished_ones_kept() -> None:
+    old, fresh = gescreend(), gescreend()
+    await stage([old, fresh])
+    engine = make_engine(support.database_url(SERVICE))
+    relay = OutboxRelay(engine, support.bootstrap(), retention_hours=1)
+    try:
+        while await published_count([old.event_id, fresh.event_id]) < 2:
+            await relay.run_once()
+        conn = await __import__("asyncpg").connect(support.asyncpg_dsn(SERVICE))
+        try:
+            await conn.execute("UPDATE outbox SET published_at = now() - interval '2 hours' WHERE event_id = $1", old.event_id)
+        finally:
+            await conn.close()
+        waiting = gescreend()
+        await stage([waiting])  # not yet published: must survive any purge
+        await relay.purge_published()
+    finally:
+        await relay._drop_producer()  # noqa: SLF001
+        await engine.dispose()
+    remaining = {r["event_id"] for r in await support.db_fetch(SERVICE, "SELECT event_id FROM outbox WHERE event_id = ANY($1)", [old.event_id, fresh.event_id, waiting.event_id])}
+    assert remaining == {fresh.event_id, waiting.event_id}

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.events import Event, ce_headers, encode_body
@@ -70,13 +71,18 @@ class OutboxRelay:
         batch_size: int = 200,
         idle_seconds: float = 0.2,
         max_backoff_seconds: float = 5.0,
+        retention_hours: float = 168.0,
+        purge_interval_seconds: float = 300.0,
     ) -> None:
         self.engine = engine
         self.bootstrap_servers = bootstrap_servers
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.max_backoff_seconds = max_backoff_seconds
+        self.retention_hours = retention_hours
+        self.purge_interval_seconds = purge_interval_seconds
         self._producer: AIOKafkaProducer | None = None
+        self._last_purge = 0.0
         self.published = 0
 
     async def _get_producer(self) -> AIOKafkaProducer:
@@ -151,6 +157,17 @@ class OutboxRelay:
         self.published += len(rows)
         return len(rows)
 
+    async def purge_published(self) -> int:
+        """Delete rows published longer ago than the retention (they are on Kafka; the table must not grow forever)."""
+        with suppress_instrumentation():
+            async with self.engine.begin() as conn:
+                result = await conn.execute(
+                    delete(outbox_table).where(
+                        outbox_table.c.published_at < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, self.retention_hours * 3600)
+                    )
+                )
+        return result.rowcount or 0
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Publish until ``stop`` is set. Errors (broker or database away) are retried with backoff."""
         stop = stop or asyncio.Event()
@@ -160,6 +177,9 @@ class OutboxRelay:
                 try:
                     n = await self.run_once()
                     backoff = self.idle_seconds
+                    if time.monotonic() - self._last_purge > self.purge_interval_seconds:
+                        self._last_purge = time.monotonic()
+                        await self.purge_published()
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - the relay must survive broker/database restarts

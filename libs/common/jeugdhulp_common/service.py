@@ -97,7 +97,13 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
     s = rt.settings
     out: list[BackgroundTask] = []
     if relay:
-        out.append(OutboxRelay(rt.engine, s.kafka_bootstrap_servers, batch_size=s.relay_batch_size, idle_seconds=s.relay_idle_seconds).run)
+        out.append(OutboxRelay(
+                rt.engine,
+                s.kafka_bootstrap_servers,
+                batch_size=s.relay_batch_size,
+                idle_seconds=s.relay_idle_seconds,
+                retention_hours=s.outbox_retention_hours,
+            ).run)
     handlers = defn.handlers(rt)
     if consumer and handlers:
         out.append(

@@ -25,6 +25,7 @@ class CommonSettings(BaseSettings):
     # Outbox relay
     relay_batch_size: int = Field(200, validation_alias="JH_RELAY_BATCH_SIZE")
     relay_idle_seconds: float = Field(0.2, validation_alias="JH_RELAY_IDLE_SECONDS")
+    outbox_retention_hours: float = Field(168.0, validation_alias="JH_OUTBOX_RETENTION_HOURS")
 
     # Consumer
     consumer_max_attempts: int = Field(5, validation_alias="JH_CONSUMER_MAX_ATTEMPTS", ge=1)

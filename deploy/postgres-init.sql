@@ -1,0 +1,3 @@
+CREATE DATABASE aanmelding;
+CREATE DATABASE traject;
+CREATE DATABASE signalering;
