@@ -1,6 +1,6 @@
 """Tables of the aanmelding database (schema changes go through migrations/)."""
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, Uuid
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
@@ -13,6 +13,17 @@ aanmelding_table = Table(
     Column("status", Text, nullable=False),
     Column("jongere_ref", Text, nullable=False),
     Column("ontvangen_op", DateTime(timezone=True), nullable=False),
-    Column("document", JSONB, nullable=False),
+    Column("document", JSONB, nullable=False),  # aanmelding.domain.naar_document
+    Column("version", Integer, nullable=False),  # optimistic locking
+    Column("regio_jongere", Text, nullable=False),  # 0002: for the list filter
+)
+
+intake_table = Table(
+    "intake",
+    metadata,
+    Column("sleutel", Text, primary_key=True),  # one row: aanmelding.domain.INTAKE_KEY
+    Column("open", Boolean, nullable=False),
+    Column("reden", Text),
+    Column("gewijzigd_op", DateTime(timezone=True)),
     Column("version", Integer, nullable=False),
 )
