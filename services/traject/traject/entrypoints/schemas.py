@@ -1,0 +1,296 @@
+"""Request and response bodies of the traject API (camelCase on the wire). Requests are turned into domain
+values here; the rules are checked by the domain (409 naming the field), the shapes by pydantic (422)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, Rol, SignaalSoort
+
+from traject.domain import (
+    DIWAanvraagGegevens,
+    DIWFondsAanvraag,
+    DIWPartner,
+    RolInTraject,
+    StartAfspraken,
+    Traject,
+    TrajectRegels,
+    VraagAntwoord,
+    toegestane_acties,
+)
+from traject.domain import Deelnemer as DeelnemerWaarde
+
+class _M(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- requests
+
+
+class Deelnemer(_M):
+    functie: str = Field(min_length=1, max_length=200)
+    organisatie: str = Field(min_length=1, max_length=200)
+
+    def domein(self) -> DeelnemerWaarde:
+        return DeelnemerWaarde(functie=self.functie, organisatie=self.organisatie)
+
+
+class Rolinvoer(_M):
+    rol: Rol
+    organisatie: str = Field(min_length=1, max_length=200)
+    persoon: str | None = Field(None, min_length=1, max_length=200, description="stays in the traject service")
+    mandaat_van: list[str] = Field(default_factory=list, max_length=50)
+
+    def domein(self) -> RolInTraject:
+        return RolInTraject(rol=self.rol, organisatie=self.organisatie, persoon=self.persoon, mandaat_van=tuple(self.mandaat_van))
+
+
+class Antwoordinvoer(_M):
+    vraag_id: str = Field(min_length=1, max_length=10)
+    tekst: str | None = Field(None, max_length=10_000)
+    blokkade_status: BlokkadeStatus | None = None
+    soort: SignaalSoort | None = None
+
+    def domein(self) -> VraagAntwoord:
+        return VraagAntwoord(vraag_id=self.vraag_id, tekst=self.tekst, blokkade_status=self.blokkade_status, soort=self.soort)
+
+
+class StartgesprekPlannen(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    datum: dt.date
+    genodigden: list[Deelnemer] = Field(min_length=1, max_length=100)
+
+
+class StartAfsprakenInvoer(_M):
+    overzicht_bewaarder: Deelnemer | None = None
+    ronde_tafels_organisator: Deelnemer | None = None
+    overige: list[str] = Field(default_factory=list, max_length=100)
+
+    def domein(self) -> StartAfspraken:
+        return StartAfspraken(
+            overzicht_bewaarder=self.overzicht_bewaarder.domein() if self.overzicht_bewaarder else None,
+            ronde_tafels_organisator=self.ronde_tafels_organisator.domein() if self.ronde_tafels_organisator else None,
+            overige=tuple(self.overige),
+        )
+
+
+class StartgesprekHouden(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    datum: dt.date = Field(description="becomes the startdatum of the traject")
+    deelnemers: list[Deelnemer] = Field(min_length=1, max_length=100)
+    afspraken: StartAfsprakenInvoer
+    antwoorden: list[Antwoordinvoer] = Field(default_factory=list, max_length=100)
+    rollen: list[Rolinvoer] = Field(default_factory=list, max_length=50)
+
+
+class PartnerToevoegen(_M):
+    organisatie: str = Field(min_length=1, max_length=200)
+
+
+class RondeTafelInvoer(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    datum: dt.date
+    plan_aangepast: bool
+    afspraken: list[str] = Field(default_factory=list, max_length=100)
+
+
+class BlokkadeInvoer(_M):
+    blokkade_status: BlokkadeStatus | None = None
+    acute_crisis: bool | None = None
+
+
+class RegieInvoer(_M):
+    naar_organisatie: str = Field(min_length=1, max_length=200)
+
+
+class VerlengingInvoer(_M):
+    besluit_overleg_id: uuid.UUID = Field(description="the overleg that decided the extension")
+    op: dt.date | None = None
+
+
+class OverlegPlannen(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    datum: dt.date
+
+
+class SamenwerkingsoverlegEindeInvoer(_M):
+    overleg_id: uuid.UUID
+    datum: dt.date
+    antwoorden: list[Antwoordinvoer] = Field(default_factory=list, max_length=200)
+
+
+class AfrondingInvoer(_M):
+    besluit_overleg_id: uuid.UUID
+    redenen: list[AfrondingsReden] = Field(default_factory=list, max_length=10)
+    override_reden: str | None = Field(None, max_length=2000)
+    afgerond_op: dt.date | None = None
+
+
+class ProjectEindeInvoer(_M):
+    op: dt.date | None = None
+
+
+class DIWPartnerInvoer(_M):
+    organisatie: str = Field(min_length=1, max_length=200)
+    taak: str = Field(min_length=1, max_length=2000)
+
+
+class DIWAanvraagInvoer(_M):
+    """The Bijlage 9 form (§4.8). May be incomplete while CONCEPT; indienen requires everything."""
+
+    aanvrager: str | None = Field(None, max_length=200)
+    aanvrager_organisatie: str | None = Field(None, max_length=200)
+    bestemming: str | None = Field(None, max_length=5000)
+    bedrag_eurocent: int | None = Field(None, ge=0, le=10**10)
+    gewenst_effect: str | None = Field(None, max_length=5000)
+    partners: list[DIWPartnerInvoer] = Field(default_factory=list, max_length=50)
+    geschatte_duur_maanden: int | None = Field(None, ge=0, le=120)
+    engagement_driemaandelijkse_evaluatie: bool = False
+    zonder_extra_middelen: str | None = Field(None, max_length=5000)
+    afbouwplan: str | None = Field(None, max_length=5000)
+    casemanager: str | None = Field(None, max_length=200)
+    casemanager_engagement: str | None = Field(None, max_length=5000)
+    act_bevraagd_op: dt.date | None = None
+
+    def domein(self) -> DIWAanvraagGegevens:
+        velden = self.model_dump(exclude={"partners"})
+        return DIWAanvraagGegevens(**velden, partners=tuple(DIWPartner(organisatie=p.organisatie, taak=p.taak) for p in self.partners))
+
+
+class DatumInvoer(_M):
+    op: dt.date | None = None
+
+
+class TeamBesprekingInvoer(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    op: dt.date | None = None
+
+
+class GoedkeuringInvoer(_M):
+    besluit_overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    op: dt.date | None = None
+    gebruik_tot: dt.date | None = None
+
+
+class AfwijzingInvoer(_M):
+    besluit_overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    op: dt.date | None = None
+    reden: str = Field(min_length=1, max_length=5000)
+
+
+class DIWEvaluatieInvoer(_M):
+    overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    datum: dt.date
+
+
+# --------------------------------------------------------------------------- responses
+
+
+def _deelnemer(d: DeelnemerWaarde | None) -> dict | None:
+    return None if d is None else {"functie": d.functie, "organisatie": d.organisatie}
+
+
+def _antwoorden(antwoorden) -> list[dict]:
+    return [
+        {"vraagId": a.vraag_id, "tekst": a.tekst, "blokkadeStatus": a.blokkade_status, "soort": a.soort} for a in antwoorden
+    ]
+
+
+def traject_view(t: Traject, regels: TrajectRegels) -> dict:
+    sg, gsg, swo, gswo = t.startgesprek, t.gepland_startgesprek, t.samenwerkingsoverleg_einde, t.gepland_samenwerkingsoverleg_einde
+    return {
+        "trajectId": t.traject_id,
+        "aanmeldingId": t.aanmelding_id,
+        "status": t.status,
+        "startdatum": t.startdatum,
+        "evaluatieDatum": t.evaluatie_datum,
+        "minimaleLooptijdEinde": t.minimale_looptijd_einde(regels),
+        "blokkadeStatus": t.blokkade_status,
+        "acuteCrisis": t.acute_crisis,
+        "regieBij": t.regie_bij,
+        "rollen": [
+            {"rol": r.rol, "organisatie": r.organisatie, "persoon": r.persoon, "mandaatVan": list(r.mandaat_van)} for r in t.rollen
+        ],
+        "partners": list(t.partners),
+        "zonderGemandateerdeTrajectcoordinator": t.zonder_gemandateerde_trajectcoordinator,
+        "ontbrekendMandaat": sorted(t.ontbrekend_mandaat),
+        "geplandStartgesprek": None
+        if gsg is None
+        else {"overlegId": gsg.overleg_id, "datum": gsg.datum, "genodigden": [_deelnemer(d) for d in gsg.genodigden]},
+        "startgesprek": None
+        if sg is None
+        else {
+            "overlegId": sg.overleg_id,
+            "datum": sg.datum,
+            "deelnemers": [_deelnemer(d) for d in sg.deelnemers],
+            "afspraken": {
+                "overzichtBewaarder": _deelnemer(sg.afspraken.overzicht_bewaarder),
+                "rondeTafelsOrganisator": _deelnemer(sg.afspraken.ronde_tafels_organisator),
+                "overige": list(sg.afspraken.overige),
+            },
+            "antwoorden": _antwoorden(sg.antwoorden),
+        },
+        "rondeTafels": [
+            {"overlegId": r.overleg_id, "datum": r.datum, "planAangepast": r.plan_aangepast, "afspraken": list(r.afspraken)}
+            for r in t.ronde_tafels
+        ],
+        "verlengingen": [
+            {"op": v.op, "besluitOverlegId": v.besluit_overleg_id, "maanden": v.maanden, "nieuweEvaluatieDatum": v.nieuwe_evaluatie_datum}
+            for v in t.verlengingen
+        ],
+        "geplandSamenwerkingsoverlegEinde": None if gswo is None else {"overlegId": gswo.overleg_id, "datum": gswo.datum},
+        "samenwerkingsoverlegEinde": None
+        if swo is None
+        else {
+            "overlegId": swo.overleg_id,
+            "datum": swo.datum,
+            "antwoorden": _antwoorden(swo.antwoorden),
+            "kandidaatSignalen": [k.model_dump(mode="json", by_alias=True) for k in swo.kandidaat_signalen],
+            "themaVoorstellen": swo.thema_voorstellen,
+        },
+        "afrondingsRedenen": list(t.afrondings_redenen),
+        "afgerondOp": t.afgerond_op,
+        "afrondingBesluitOverlegId": t.afronding_besluit_overleg_id,
+        "afrondingOverrideReden": t.afronding_override_reden,
+        "toegestaneActies": sorted(a.value for a in toegestane_acties(t.status)),
+    }
+
+
+def diw_view(a: DIWFondsAanvraag) -> dict:
+    g = a.gegevens
+    return {
+        "aanvraagId": a.aanvraag_id,
+        "trajectId": a.traject_id,
+        "status": a.status,
+        "gegevens": {
+            "aanvrager": g.aanvrager,
+            "aanvragerOrganisatie": g.aanvrager_organisatie,
+            "bestemming": g.bestemming,
+            "bedragEurocent": g.bedrag_eurocent,
+            "gewenstEffect": g.gewenst_effect,
+            "partners": [{"organisatie": p.organisatie, "taak": p.taak} for p in g.partners],
+            "geschatteDuurMaanden": g.geschatte_duur_maanden,
+            "engagementDriemaandelijkseEvaluatie": g.engagement_driemaandelijkse_evaluatie,
+            "zonderExtraMiddelen": g.zonder_extra_middelen,
+            "afbouwplan": g.afbouwplan,
+            "casemanager": g.casemanager,
+            "casemanagerEngagement": g.casemanager_engagement,
+            "actBevraagdOp": g.act_bevraagd_op,
+        },
+        "ingediendOp": a.ingediend_op,
+        "teamOverlegId": a.team_overleg_id,
+        "besprokenOp": a.besproken_op,
+        "besluitOverlegId": a.besluit_overleg_id,
+        "beslistOp": a.beslist_op,
+        "afwijzingsreden": a.afwijzingsreden,
+        "gebruikVanaf": a.gebruik_vanaf,
+        "gebruikTot": a.gebruik_tot,
+        "afgeslotenOp": a.afgesloten_op,
+        "evaluaties": [{"overlegId": e.overleg_id, "datum": e.datum} for e in a.evaluaties],
+        "laatsteEvaluatieGemeld": a.laatste_evaluatie_gemeld,
+    }
+
