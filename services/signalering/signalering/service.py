@@ -1,11 +1,63 @@
 """The signalering service: from the micro overleg to the lerend-netwerk and forum backlog."""
 
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
 from pathlib import Path
 
-from jeugdhulp_common.service import ServiceDefinition
+from jeugdhulp_common.service import BackgroundTask, Runtime, ServiceDefinition
+from jeugdhulp_common.settings import CommonSettings
+from pydantic import Field
+
+from signalering.domain import SignaleringRegels
+from signalering.entrypoints.api import routers
+from signalering.service_layer import usecases
+from signalering.service_layer.intake import HANDLERS
+
+log = logging.getLogger(__name__)
+
+
+class SignaleringSettings(CommonSettings):
+    """``SIGNALERING_`` prefix (e.g. ``SIGNALERING_TERUGKEREND_VANAF_TRAJECTEN``)."""
+
+    terugkerend_vanaf_trajecten: int = Field(2, ge=1, description="distinct trajecten before a theme is recurring (§5.4)")
+    actiepunt_herinnering_na_dagen: int = Field(90, ge=1, description="an OPEN actiepunt is raised again after this many days")
+    herinnering_interval_seconden: float = Field(3600.0, gt=0, description="how often the reminder timer looks for due actiepunten")
+
+    def regels(self) -> SignaleringRegels:
+        return SignaleringRegels(
+            terugkerend_vanaf_trajecten=self.terugkerend_vanaf_trajecten, actiepunt_herinnering_na_dagen=self.actiepunt_herinnering_na_dagen
+        )
+
+
+def background(rt: Runtime) -> Iterable[BackgroundTask]:
+    settings: SignaleringSettings = rt.settings  # type: ignore[assignment]
+    werk = usecases.Werk(rt.sessionmaker, settings.regels())
+
+    async def actiepunt_herinneringen(stop: asyncio.Event) -> None:
+        """Durable timer: all state is in the database (laatst_gesignaleerd_op), claimed FOR UPDATE SKIP LOCKED."""
+        while not stop.is_set():
+            try:
+                while await usecases.herinner_actiepunten(werk) >= 100:  # a full batch: more may be due
+                    pass
+            except Exception:  # noqa: BLE001 - logged, retried next period
+                log.exception("actiepunt reminder run failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=settings.herinnering_interval_seconden)
+            except TimeoutError:
+                pass
+
+    return [actiepunt_herinneringen]
+
 
 definition = ServiceDefinition(
     name="signalering",
     root=Path(__file__).resolve().parents[1],
+    settings_cls=SignaleringSettings,
+    routers=routers,
+    handlers=lambda rt: HANDLERS,
+    background=background,
     description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain spec §4.4–§4.7, §6).",
 )

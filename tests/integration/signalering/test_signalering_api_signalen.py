@@ -1,0 +1,171 @@
+"""The de-identification gate, intake, recurrence, access — through the real service, broker and database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import support
+from signalering_helpers import concepten, overleg, publiceer
+
+from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
+from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectBlokkadeGewijzigd
+from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, RedenNietOpstart, SignaalSoort
+
+NAAM = "Zoltana Vermeulenaere"
+
+
+async def _wacht_op_concepten(c, n_extra: int, voor: int) -> list[dict]:
+    async def genoeg():
+        lijst = await concepten(c)
+        return lijst if len(lijst) >= voor + n_extra else None
+
+    return await support.wait_for(genoeg, timeout=60, what="concept signals")
+
+
+async def test_concept_queue_is_team_only(sig) -> None:
+    async with sig.als(None) as anoniem, sig.als("PARTNER") as partner, sig.als("STUURGROEP") as sg:
+        assert (await anoniem.get("/signalen")).status_code == 401
+        assert (await partner.get("/signalen")).status_code == 403
+        assert (await sg.get("/signalen")).status_code == 403
+        assert (await partner.get(f"/signalen/{uuid.uuid4()}")).status_code == 403
+        assert (await partner.post(f"/signalen/{uuid.uuid4()}/vrijgeven")).status_code == 403
+        # the anonymous read APIs are open to partners, and not to anonymous callers
+        assert (await partner.get("/lerend-netwerk/backlog")).status_code == 200
+        assert (await partner.get("/forum/backlog")).status_code == 200
+        assert (await anoniem.get("/themas")).status_code == 401
+
+
+async def test_release_refused_while_name_or_phone_then_allowed_after_edit(sig) -> None:
+    async with sig.als("PLANMAKER") as pm, sig.als("COORDINATOR") as co:
+        voor = len(await concepten(pm))
+        ev = overleg(
+            sig.scanner,
+            namen=[NAAM],
+            kandidaten=[
+                (SignaalSoort.DREMPEL, f"{NAAM} wachtte acht maanden op een plaats."),
+                (SignaalSoort.KNELPUNT, "Bellen naar 0470 12 34 56 leverde niets op bij de dienst."),
+            ],
+        )
+        await publiceer(ev)
+        lijst = await _wacht_op_concepten(pm, 2, voor)
+        mijn = [s for s in lijst if "wachtte acht maanden" in s["tekst"] or "leverde niets op" in s["tekst"]]
+        assert len(mijn) == 2
+        naam_sig = next(s for s in mijn if s["soort"] == "DREMPEL")
+        tel_sig = next(s for s in mijn if s["soort"] == "KNELPUNT")
+        assert naam_sig["persoonsgegevens"] == ["NAAM"] and "[NAAM]" in naam_sig["tekst"]
+        assert tel_sig["persoonsgegevens"] == ["TELEFOONNUMMER"] and "[TELEFOONNUMMER]" in tel_sig["tekst"]
+
+        for s, soort in ((naam_sig, "NAAM"), (tel_sig, "TELEFOONNUMMER")):
+            r = await co.post(f"/signalen/{s['signaalId']}/vrijgeven")
+            assert r.status_code == 409, r.text
+            body = r.json()
+            assert body["errors"][0]["field"] == "tekst"
+            assert body["soorten"] == [soort]
+            assert "0470" not in r.text and "zoltana" not in r.text.lower()
+
+        # after editing, release works (and emits SignaalVrijgegeven with a traject ref)
+        r = await pm.patch(f"/signalen/{naam_sig['signaalId']}", json={"tekst": "Een jongere wachtte acht maanden op een plaats.", "sectoren": ["BJB"]})
+        assert r.status_code == 200 and r.json()["persoonsgegevens"] == []
+        r = await pm.post(f"/signalen/{naam_sig['signaalId']}/vrijgeven")
+        assert r.status_code == 200, r.text
+        assert r.json()["status"] == "VRIJGEGEVEN"
+        r = await pm.patch(f"/signalen/{tel_sig['signaalId']}", json={"tekst": "Telefonisch contact met de dienst leverde niets op."})
+        assert (await pm.post(f"/signalen/{tel_sig['signaalId']}/vrijgeven")).status_code == 200
+
+        # the identifying data and the traject id are gone from the released signal's row
+        assert await support.db_fetchval("signalering", "SELECT traject_id FROM signaal WHERE signaal_id = $1", uuid.UUID(naam_sig["signaalId"])) is None
+        data = await support.db_fetchval("signalering", "SELECT data::text FROM signaal WHERE signaal_id = $1", uuid.UUID(naam_sig["signaalId"]))
+        assert "zoltana" not in data.lower() and str(ev.traject_id) not in data
+
+        async def gepubliceerd():
+            recs = await support.read_topic("jeugdhulp.signalering.meso")
+            return [r for r in recs if support.header(r, "ce_subject") == naam_sig["signaalId"]]
+
+        (rec,) = await support.wait_for(gepubliceerd, timeout=60, what="SignaalVrijgegeven")
+        assert "SignaalVrijgegeven" in support.header(rec, "ce_type")
+        assert len(json.loads(rec.value)["trajectRef"]) == 64
+
+
+async def test_redelivered_overleg_creates_no_duplicates(sig) -> None:
+    async with sig.als("PLANMAKER") as pm:
+        ev = overleg(sig.scanner, kandidaten=[(SignaalSoort.GOEDE_PRAKTIJK, "Een gedeelde agenda over de sectoren heen werkte goed.")])
+        await publiceer(ev, ev)  # the same message twice
+        again = ev.model_copy(update={"event_id": uuid.uuid4()})  # the same overleg published again under a new event id
+        await publiceer(again)
+
+        async def verwerkt():
+            return await support.db_fetchval("signalering", "SELECT count(*) FROM inbox WHERE event_id = ANY($1::uuid[])", [ev.event_id, again.event_id]) == 2
+
+        await support.wait_for(verwerkt, timeout=60, what="both events consumed")
+        lijst = [s for s in await concepten(pm) if s["tekst"].startswith("Een gedeelde agenda")]
+        assert len(lijst) == 1
+
+
+async def _release(sig, pm, thema_id: str, traject_id: uuid.UUID, tekst: str) -> None:
+    voor = {s["signaalId"] for s in await concepten(pm)}
+    await publiceer(overleg(sig.scanner, traject_id=traject_id, kandidaten=[(SignaalSoort.DREMPEL, tekst)]))
+
+    async def nieuw():
+        return [s for s in await concepten(pm) if s["signaalId"] not in voor and s["tekst"] == tekst]
+
+    (s,) = await support.wait_for(nieuw, timeout=60, what="new concept")
+    r = await pm.post(f"/signalen/{s['signaalId']}/vrijgeven", json={"themaIds": [thema_id]})
+    assert r.status_code == 200, r.text
+    assert r.json()["status"] == "GEKOPPELD"
+
+
+async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
+    async with sig.als("PLANMAKER") as pm, sig.als("PARTNER") as partner:
+        r = await pm.post("/themas", json={"naam": f"Wachtlijsten {uuid.uuid4().hex[:6]}"})
+        assert r.status_code == 201, r.text
+        thema_id = r.json()["themaId"]
+        t1, t2 = uuid.uuid4(), uuid.uuid4()
+
+        await _release(sig, pm, thema_id, t1, "Lange wachttijd voor residentiele opvang.")
+        await _release(sig, pm, thema_id, t1, "Opnieuw geen vrije plaats in de regio.")  # same traject, 2nd signal
+        thema = (await partner.get(f"/themas/{thema_id}")).json()
+        assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1 and thema["aantalSignalen"] == 2
+        assert thema_id not in {t["themaId"] for t in (await partner.get("/lerend-netwerk/backlog")).json()}
+
+        await _release(sig, pm, thema_id, t2, "Ook hier een wachttijd van maanden.")  # 2nd distinct traject
+        thema = (await partner.get(f"/themas/{thema_id}")).json()
+        assert thema["status"] == "BACKLOG" and thema["aantalTrajecten"] == 2
+        assert [(h["gebeurtenis"], h["status"], h["aantalTrajecten"]) for h in thema["historie"]] == [
+            ("ThemaAangemaakt", "GESIGNALEERD", 0),
+            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
+            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
+            ("SIGNAAL_GEKOPPELD", "BACKLOG", 2),
+            ("ThemaTerugkerend", "TERUGKEREND", 2),
+            ("ThemaStatusGewijzigd", "BACKLOG", 2),
+        ]
+        backlog = (await partner.get("/lerend-netwerk/backlog")).json()
+        assert thema_id in {t["themaId"] for t in backlog}
+        assert backlog == sorted(backlog, key=lambda t: (-t["aantalTrajecten"], t["laatsteSignaalOp"] is None))
+
+
+async def test_anonymous_counts_from_micro_events(sig) -> None:
+    async with sig.als("COORDINATOR") as co:
+        tid = uuid.uuid4()
+        sig.scanner.verbied(tid)
+        evs = [
+            TrajectBlokkadeGewijzigd(traject_id=tid, van=BlokkadeStatus.DREIGEND_TE_BLOKKEREN, naar=BlokkadeStatus.GEBLOKKEERD, acute_crisis=True),
+            AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_CAPACITEIT),
+            TrajectAfgerond(traject_id=tid, afgerond_op=dt.date(2025, 6, 30), redenen=[AfrondingsReden.BLOKKADES_DOORBROKEN]),
+        ]
+        await publiceer(*evs)
+
+        async def geteld():
+            rows = (await co.get("/tellingen")).json()
+            codes = {(r["bron"], r["code"]) for r in rows}
+            return {("BLOKKADE_NAAR", "GEBLOKKEERD"), ("ACUTE_CRISIS", "JA"), ("NIET_OPGESTART_REDEN", "GEEN_CAPACITEIT"), ("AFGEROND_REDEN", "BLOKKADES_DOORBROKEN")} <= codes
+
+        await support.wait_for(geteld, timeout=60, what="counts")
+        assert await support.db_fetchval("signalering", "SELECT count(*) FROM telling WHERE code = $1", str(tid)) == 0
+
+
+async def test_zz_every_meso_and_macro_message_is_anonymous(sig) -> None:
+    n = await sig.scanner.check_topics()
+    assert n > 0
+    assert sig.scanner.gescand > n
