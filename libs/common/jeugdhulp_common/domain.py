@@ -1,7 +1,8 @@
 """Errors raised by the pure domain code of every service. No I/O here.
 
-The HTTP layer maps them to problem+json: :class:`OngeldigeOvergang` -> 409,
-:class:`RegelGeschonden` -> 409 (or 422 when it names a request field), :class:`NietGevonden` -> 404.
+The HTTP layer (jeugdhulp_common.problems) maps them to problem+json: :class:`OngeldigeOvergang` -> 409,
+:class:`RegelGeschonden` -> 409 naming ``veld`` in ``errors[].field``, :class:`NietGevonden` -> 404.
+Request shape errors are 422, raised by pydantic before the domain is reached.
 Messages must never contain personal data: name the rule, the state and the field, not the values.
 """
 

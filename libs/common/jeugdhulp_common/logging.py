@@ -9,6 +9,7 @@ import json
 import logging
 import sys
 import time
+import traceback
 
 from opentelemetry import trace
 
@@ -35,9 +36,24 @@ class JsonFormatter(logging.Formatter):
         for k, v in vars(record).items():
             if k not in _RESERVED and not k.startswith("_"):
                 out[k] = v if isinstance(v, (str, int, float, bool, type(None))) else str(v)
-        if record.exc_info:
-            out["exc"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            out["exc_type"] = type(record.exc_info[1]).__name__
+            out["exc_stack"] = stack_without_messages(record.exc_info[1])
         return json.dumps(out, ensure_ascii=False)
+
+
+def stack_without_messages(exc: BaseException) -> str:
+    """The exception chain as types and frames only: messages may carry bound values (personal data)."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        frames = traceback.extract_tb(e.__traceback__)
+        parts.append(f"{type(e).__module__}.{type(e).__qualname__}")
+        parts.extend(f"  {f.filename}:{f.lineno} in {f.name}" for f in frames)
+        e = e.__cause__ or e.__context__
+    return "\n".join(parts)
 
 
 def setup_logging(service: str, level: str = "INFO") -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jeugdhulp_common.domain import DomeinFout, NietGevonden, OngeldigeOvergang
 
 PROBLEM_JSON = "application/problem+json"
+
+log = logging.getLogger(__name__)
 
 
 def problem(status: int, title: str, detail: str | None = None, *, type_: str = "about:blank", **extra: Any) -> JSONResponse:
@@ -66,6 +70,35 @@ def install_problem_handlers(app: FastAPI) -> None:
         title = "Transition not allowed" if isinstance(exc, OngeldigeOvergang) else "Domain rule violated"
         return problem(409, title, exc.message, **extra)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return problem(500, "Internal error", "The error was logged with this request's trace id.")
+    app.add_middleware(UnhandledErrors)
+
+
+class UnhandledErrors:
+    """Turns an unexpected exception into a 500 problem+json and logs it without its message.
+
+    Exception messages can carry bound values (personal data); the log gets the type and the stack,
+    and the request's trace id (JSON logs), not the text. Without this, uvicorn would log the full text.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            log.error("unhandled error", exc_info=exc, extra={"method": scope.get("method"), "error": type(exc).__name__})
+            if started:
+                return
+            await problem(500, "Internal error", "The error was logged with this request's trace id.")(scope, receive, send)

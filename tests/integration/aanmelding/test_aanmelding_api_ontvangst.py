@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import support
 
 from aanmelding_helpers import (
     ORG_A,
@@ -17,7 +16,6 @@ from aanmelding_helpers import (
     post,
     wacht_op_events,
 )
-from jeugdhulp_common import topics
 
 
 async def test_post_receives_screens_and_publishes_both_events_with_key_and_cloudevents_headers(client, sleutels) -> None:

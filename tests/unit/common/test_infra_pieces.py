@@ -79,3 +79,18 @@ def test_json_log_line_carries_trace_id_and_extras() -> None:
     assert line["trace_id"] == format(span.get_span_context().trace_id, "032x")
     assert line["event_id"] == "e-1"
     assert trace.get_current_span().get_span_context().is_valid is False
+
+
+def test_logged_exceptions_carry_type_and_frames_but_not_their_message() -> None:
+    fmt = JsonFormatter("traject")
+    try:
+        try:
+            raise ValueError("jongere Jan Peeters, 14 jaar")
+        except ValueError as inner:
+            raise RuntimeError("wrapped: Jan Peeters") from inner
+    except RuntimeError as exc:
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "unhandled error", (), (RuntimeError, exc, exc.__traceback__))
+    line = json.loads(fmt.format(record))
+    assert line["exc_type"] == "RuntimeError"
+    assert "builtins.ValueError" in line["exc_stack"] and "test_infra_pieces.py" in line["exc_stack"]
+    assert "Peeters" not in json.dumps(line)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
+from jeugdhulp_common.paging import Limit, Offset
 from jeugdhulp_common import idempotency
 from jeugdhulp_common.auth import TEAM, Principal, Toegangsrol
 from jeugdhulp_common.contracts.vocabulary import RegioELZ
@@ -127,8 +128,8 @@ def router(rt: Runtime) -> APIRouter:
         regio: list[RegioELZ] = Query([], description="regioJongere; repeat to match any of several"),
         ontvangen_van: AwareDatetime | None = Query(None, alias="ontvangenVan", description="ontvangenOp >= this (with time zone)"),
         ontvangen_tot: AwareDatetime | None = Query(None, alias="ontvangenTot", description="ontvangenOp < this (with time zone)"),
-        limit: int = Query(50, ge=1, le=200),
-        offset: int = Query(0, ge=0),
+        limit: Limit = 50,
+        offset: Offset = 0,
         principal: Principal = Depends(lezer),
     ) -> AanmeldingPagina:
         items, total = await services.lijst_aanmeldingen(

@@ -10,10 +10,11 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from jeugdhulp_common.api import Problem, RequestBody, ResponseBody, problem_responses  # noqa: F401 - Problem re-exported
 from jeugdhulp_common.contracts.vocabulary import (
     AanmelderCategorie,
     BlokkadeStatus,
@@ -54,12 +55,8 @@ OptLangeTekst = Annotated[
 ]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", alias_generator=to_camel, populate_by_name=True)
-
-
-class _Uit(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+_Body = RequestBody
+_Uit = ResponseBody
 
 
 # --------------------------------------------------------------------------- requests
@@ -170,39 +167,15 @@ class IntakeIn(_Body):
 # --------------------------------------------------------------------------- responses
 
 
-class Problem(BaseModel):
-    """RFC 9457 problem details (``application/problem+json``)."""
-
-    class Veld(BaseModel):
-        field: str
-        type: str
-        message: str
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str | None = None
-    errors: list[Veld] | None = Field(None, description="One entry per wrong field")
-
-
 _PROBLEEM_OMSCHRIJVING = {
-    401: "No, malformed, unknown or revoked API key",
     403: "The caller's role may not do this (or a partner posts for another organisation)",
     404: "No such aanmelding, or it belongs to another organisation",
     409: "Not allowed in the current state, a domain rule, a reused Idempotency-Key, intake closed, or a concurrent change",
-    422: "Invalid request: `errors[].field` names each wrong field",
 }
 
 
 def problemen(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {
-        c: {
-            "model": Problem,
-            "description": _PROBLEEM_OMSCHRIJVING[c],
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for c in codes
-    }
+    return problem_responses(*codes, descriptions=_PROBLEEM_OMSCHRIJVING)
 
 
 class ScreeningUit(_Uit):

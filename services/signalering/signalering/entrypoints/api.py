@@ -12,12 +12,12 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from jeugdhulp_common.api import RequestBody
 from jeugdhulp_common.auth import Principal, Toegangsrol
 from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, ActiepuntAdresNiveau, Niveau, Sector
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.service import Runtime
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
 from signalering.domain import (
     Deelnemer,
@@ -38,8 +38,7 @@ LN = (R.PLANMAKER, R.COORDINATOR, R.STUURGROEP)
 MACRO = (R.STUURGROEP, R.COORDINATOR)
 
 
-class In(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+In = RequestBody
 
 
 Tekst = Annotated[str, Field(max_length=4000)]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.encoders import jsonable_encoder
 
+from jeugdhulp_common.paging import Limit, Offset
 from jeugdhulp_common.auth import Principal, Toegangsrol
 
 from traject.domain import RondeTafel, Startgesprek, TrajectStatus
@@ -45,8 +46,8 @@ def router(rt, ctx: Context) -> APIRouter:
     @r.get("/trajecten")
     async def lijst_trajecten(
         status: TrajectStatus | None = None,
-        limit: int = Query(50, ge=1, le=200),
-        offset: int = Query(0, ge=0),
+        limit: Limit = 50,
+        offset: Offset = 0,
         p: Principal = lezer,
     ) -> dict:
         """Trajecten, oldest first; a partner sees only those in which its organisation has a role."""

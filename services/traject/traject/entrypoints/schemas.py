@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import Field
 
+from jeugdhulp_common.api import RequestBody
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, Rol, SignaalSoort
 
 from traject.domain import (
@@ -24,8 +24,7 @@ from traject.domain import (
 )
 from traject.domain import Deelnemer as DeelnemerWaarde
 
-class _M(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+_M = RequestBody
 
 
 # --------------------------------------------------------------------------- requests
