@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STACK  := $(PY) scripts/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test unit contracts up down status clean credential
+.PHONY: help install run test unit contracts up down status clean credential bench lint chaos
 
 help:
 	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
@@ -50,3 +50,14 @@ clean: down
 # make credential ORG="Pleegzorg West-Vlaanderen" ROLE=PARTNER   (prints the API key once; against `make up`'s databases)
 credential: install
 	@eval "$$($(STACK) env)" && $(PY) -m jeugdhulp_common.auth create --organisatie "$(ORG)" --rol $(ROLE)
+
+# Figures, not a test: ratios against baselines measured in the same run (see README "Benchmarks").
+bench: install
+	$(STACK) test -- $(PY) scripts/bench.py $(BENCH_ARGS)
+
+lint: install
+	$(PY) -m ruff check --select F,E9 --target-version py311 libs services tests scripts
+
+# Nothing lost, nothing doubled, at scale: the faults test alone with N=10,000 aanmeldingen; prints the fault timeline and counts.
+chaos: install
+	JH_CHAOS_N=10000 $(STACK) test -- $(PY) -m pytest tests/e2e/test_faults.py -q -s
