@@ -10,8 +10,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import support
 
 import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
+from jeugdhulp_common import topics
+from jeugdhulp_common.kafka_admin import ensure_topics
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/integration/" in str(item.fspath) or "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.infra)
+
+
+@pytest.fixture(scope="session")
+async def infra() -> None:
+    """Migrations applied and every topic created, once per session (autouse in integration/ and e2e/)."""
+    support.migrate_all()
+    await ensure_topics(
+        support.bootstrap(),
+        [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)],
+        partitions=3,
+        replication_factor=1,
+    )
 
 
 @pytest.fixture(scope="session")
