@@ -1,12 +1,23 @@
-"""Errors raised by the pure domain code of every service. No I/O here.
+"""Building blocks of the pure domain code of every service. No I/O here.
 
-The HTTP layer (jeugdhulp_common.problems) maps them to problem+json: :class:`OngeldigeOvergang` -> 409,
-:class:`RegelGeschonden` -> 409 naming ``veld`` in ``errors[].field``, :class:`NietGevonden` -> 404.
-Request shape errors are 422, raised by pydantic before the domain is reached.
-Messages must never contain personal data: name the rule, the state and the field, not the values.
+* The domain errors. The HTTP layer (jeugdhulp_common.problems) maps them to problem+json:
+  :class:`OngeldigeOvergang` -> 409, :class:`RegelGeschonden` -> 409 naming ``veld`` in ``errors[].field``,
+  :class:`NietGevonden` -> 404. Request shape errors are 422, raised by pydantic before the domain is reached.
+  Messages must never contain personal data: name the rule, the state and the field, not the values.
+* :class:`Overgangen` — an aggregate's explicit, read-only transition table ``(toestand, actie) -> nieuwe toestand``.
+* :class:`Aggregaat` — base of every aggregate: its pending contract events (``events``) for the outbox,
+  drained with :meth:`Aggregaat.neem_events`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Generic, TypeVar
+
+from jeugdhulp_common.events import Event
 
 
 class DomeinFout(Exception):
@@ -34,3 +45,72 @@ class RegelGeschonden(DomeinFout):
 
 class NietGevonden(DomeinFout):
     """The aggregate does not exist, or the caller may not know that it does."""
+
+
+S = TypeVar("S", bound=StrEnum)
+A = TypeVar("A", bound=StrEnum)
+
+
+class Overgangen(Generic[S, A]):
+    """An explicit, read-only transition table of one aggregate: ``(toestand, actie) -> nieuwe toestand``.
+
+    Anything not in it raises ``OngeldigeOvergang(aggregaat, toestand, actie)``. Actions that leave the state
+    unchanged are self-loops. Build it from pairs (``Overgangen(naam, {(van, actie): naar})``) or, when a table
+    reads better per action, with :meth:`per_actie` (``{actie: {van: naar}}``); both give the same object.
+    """
+
+    def __init__(self, aggregaat: str, tabel: Mapping[tuple[S, A], S]) -> None:
+        self.aggregaat = aggregaat
+        self.tabel: Mapping[tuple[S, A], S] = MappingProxyType(dict(tabel))
+        rijen: dict[A, dict[S, S]] = {}
+        for (van, actie), naar in self.tabel.items():
+            rijen.setdefault(actie, {})[van] = naar
+        self._rijen: Mapping[A, Mapping[S, S]] = MappingProxyType(
+            {actie: MappingProxyType(rij) for actie, rij in rijen.items()}
+        )
+
+    @classmethod
+    def per_actie(cls, aggregaat: str, rijen: Mapping[A, Mapping[S, S]]) -> Overgangen[S, A]:
+        """The table written per action: ``{actie: {state it may run in: state it leads to}}``."""
+        return cls(aggregaat, {(van, actie): naar for actie, rij in rijen.items() for van, naar in rij.items()})
+
+    @property
+    def rijen(self) -> Mapping[A, Mapping[S, S]]:
+        """The same table per action, read-only: ``{actie: {van: naar}}`` (an action without any row is absent)."""
+        return self._rijen
+
+    def volgende(self, toestand: S, actie: A) -> S:
+        """The state after ``actie`` in ``toestand``, or :class:`OngeldigeOvergang` if the table does not allow it."""
+        try:
+            return self.tabel[(toestand, actie)]
+        except KeyError:
+            raise OngeldigeOvergang(self.aggregaat, toestand.value, actie.value) from None
+
+    def mag(self, toestand: S, actie: A) -> bool:
+        """Whether the table allows ``actie`` in ``toestand`` (guards not evaluated)."""
+        return (toestand, actie) in self.tabel
+
+    def acties(self, toestand: S) -> list[A]:
+        """The actions allowed in ``toestand``, in table order (guards not evaluated; e.g. for an API to show the
+        available buttons)."""
+        return [a for (s, a) in self.tabel if s == toestand]
+
+
+@dataclass(eq=False)
+class Aggregaat:
+    """Base of the aggregates: the contract events emitted and not yet handed to the outbox.
+
+    ``events`` is not a constructor argument: the dataclass constructor of an aggregate *restores* it from stored
+    fields and never emits; its factories and actions emit with :meth:`_emit`. Storage adapters skip the field
+    (it is ``init=False``); the service layer drains it with :meth:`neem_events` into the transactional outbox.
+    """
+
+    events: list[Event] = field(default_factory=list, init=False, repr=False)
+
+    def _emit(self, ev: Event) -> None:
+        self.events.append(ev)
+
+    def neem_events(self) -> list[Event]:
+        """Return the pending events and forget them (the caller writes them to the outbox)."""
+        out, self.events = self.events, []
+        return out

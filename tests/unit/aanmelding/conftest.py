@@ -104,7 +104,7 @@ class Bouwer:
             }[niet_opgestart_vanuit]
             a.niet_opstarten(reden=reden, alternatief_advies=self.advies, nu=NU)
         assert a.status is status
-        a.pop_events()
+        a.neem_events()
         return a
 
     def hersteld(self, status: AanmeldingStatus) -> Aanmelding:

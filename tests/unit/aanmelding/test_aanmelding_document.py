@@ -58,7 +58,7 @@ def test_heen_en_terug(opbouw: dict, bouwer) -> None:
     a = bouwer.in_status(**opbouw)
     if a.instemmingen:
         a.instemming_intrekken(a.instemmingen[-1].instemming_id, op=bouwer.nu, nu=bouwer.nu)
-        a.pop_events()
+        a.neem_events()
     doc = json.loads(json.dumps(naar_document(a)))  # really JSON-safe
     terug = uit_document(doc, version=3)
     assert _velden(terug) == _velden(a)

@@ -66,7 +66,7 @@ def _levensloop_opgestart(bouwer) -> tuple[Aanmelding, list[Event]]:
     a.instemming_vastleggen(door=InstemmingDoor.JONGERE, op=bouwer.later(4), scope={InstemmingScope.TRAJECT_OPSTART}, nu=bouwer.later(4))
     a.opstarten(nu=bouwer.later(5))
     a.instemming_intrekken(ouder.instemming_id, op=bouwer.later(6), nu=bouwer.later(6))
-    return a, a.pop_events()
+    return a, a.neem_events()
 
 
 def _levensloop_niet_opgestart(bouwer) -> tuple[Aanmelding, list[Event]]:
@@ -78,7 +78,7 @@ def _levensloop_niet_opgestart(bouwer) -> tuple[Aanmelding, list[Event]]:
         alternatief_advies=AlternatiefAdvies(vorm=Ondersteuningsvorm.DOP, tekst=GEHEIM["advies"]),
         nu=bouwer.later(3),
     )
-    return a, a.pop_events()
+    return a, a.neem_events()
 
 
 def test_opgestart_levensloop_events(bouwer) -> None:
@@ -158,8 +158,8 @@ def test_herstellen_maakt_geen_events(bouwer) -> None:
     assert a.version == 7
 
 
-def test_pop_events_leegt_de_lijst(bouwer) -> None:
+def test_neem_events_leegt_de_lijst(bouwer) -> None:
     a = bouwer.nieuw()
-    eerste = a.pop_events()
+    eerste = a.neem_events()
     assert [type(e) for e in eerste] == [AanmeldingOntvangen]
-    assert a.pop_events() == []
+    assert a.neem_events() == []

@@ -21,7 +21,7 @@ def test_sluiten_publiceert_wijziging() -> None:
     intake = Intake(open=True)
     assert intake.sluiten(reden=f"  {PAUZE} ", nu=NU) is True
     assert (intake.open, intake.reden, intake.gewijzigd_op) == (False, PAUZE, NU)
-    [ev] = intake.pop_events()
+    [ev] = intake.neem_events()
     assert isinstance(ev, IntakeStatusGewijzigd)
     assert (ev.open, ev.reden, ev.occurred_at) == (False, PAUZE, NU)
     assert ev.key == INTAKE_KEY == "intake"
@@ -33,7 +33,7 @@ def test_openen_publiceert_wijziging() -> None:
     intake = Intake(open=False, reden=PAUZE, gewijzigd_op=NU)
     assert intake.openen(nu=LATER) is True
     assert (intake.open, intake.reden, intake.gewijzigd_op) == (True, None, LATER)
-    [ev] = intake.pop_events()
+    [ev] = intake.neem_events()
     assert isinstance(ev, IntakeStatusGewijzigd)
     assert (ev.open, ev.reden, ev.occurred_at) == (True, None, LATER)
 
@@ -68,7 +68,7 @@ def test_heen_en_weer() -> None:
     intake.sluiten(reden=PAUZE, nu=NU)
     intake.openen(nu=LATER)
     intake.openen(nu=LATER)
-    assert [e.open for e in intake.pop_events()] == [False, True]
+    assert [e.open for e in intake.neem_events()] == [False, True]
 
 
 def test_naief_tijdstip_is_een_programmeerfout() -> None:

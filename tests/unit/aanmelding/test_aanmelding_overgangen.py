@@ -19,7 +19,6 @@ from aanmelding.domain import (
     InstemmingDoor,
     InstemmingScope,
     toegestane_acties,
-    volgende_status,
 )
 from jeugdhulp_common.contracts.aanmelding import (
     AanmeldingGescreend,
@@ -104,7 +103,7 @@ VERWACHTE_EVENTS: dict[AanmeldingActie, list[type[Event]]] = {
 
 
 def test_productietabel_is_de_verwachte_tabel() -> None:
-    tabel = {(actie, van): naar for actie, rij in OVERGANGEN.items() for van, naar in rij.items()}
+    tabel = {(actie, van): naar for actie, rij in OVERGANGEN.rijen.items() for van, naar in rij.items()}
     assert tabel == VERWACHT
 
 
@@ -137,12 +136,14 @@ def test_illegale_overgang_geweigerd(actie: AanmeldingActie, van: AanmeldingStat
 
 
 @pytest.mark.parametrize(("actie", "van"), ALLE, ids=lambda x: str(x))
-def test_volgende_status_volgt_de_tabel(actie: AanmeldingActie, van: AanmeldingStatus) -> None:
+def test_volgende_volgt_de_tabel(actie: AanmeldingActie, van: AanmeldingStatus) -> None:
     if (actie, van) in VERWACHT:
-        assert volgende_status(van, actie) is VERWACHT[(actie, van)]
+        assert OVERGANGEN.volgende(van, actie) is VERWACHT[(actie, van)]
+        assert OVERGANGEN.mag(van, actie)
     else:
+        assert not OVERGANGEN.mag(van, actie)
         with pytest.raises(OngeldigeOvergang):
-            volgende_status(van, actie)
+            OVERGANGEN.volgende(van, actie)
 
 
 @pytest.mark.parametrize(

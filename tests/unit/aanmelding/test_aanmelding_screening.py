@@ -96,7 +96,7 @@ def test_screenen_op_aanmelding_bij_grensleeftijden(leeftijd: int, ok: bool, bou
     assert a.status is AanmeldingStatus.GESCREEND  # GESCREEND whatever the outcome
     assert a.screening == ScreeningResultaat(regio_ok=True, leeftijd_ok=ok, op=bouwer.nu)
     assert resultaat == a.screening
-    ontvangen, gescreend = a.pop_events()
+    ontvangen, gescreend = a.neem_events()
     assert isinstance(gescreend, AanmeldingGescreend)
     assert (gescreend.regio_ok, gescreend.leeftijd_ok) == (True, ok)
 

@@ -79,7 +79,7 @@ ACTIES: dict[DIWActie, tuple[Callable[[DIWFondsAanvraag], object], list[type]]] 
 
 
 def test_the_table_is_the_one_of_the_spec() -> None:
-    assert {a: dict(v) for a, v in DIW_OVERGANGEN.items()} == VERWACHT
+    assert {a: dict(v) for a, v in DIW_OVERGANGEN.rijen.items()} == VERWACHT
     assert set(ACTIES) == set(DIWActie)
 
 

@@ -72,12 +72,12 @@ def test_herstel_emits_nothing_and_keeps_fields() -> None:
     assert t.evaluatie_datum == D(2024, 7, 15)
 
 
-def test_leeg_events_hands_over_once() -> None:
+def test_neem_events_hands_over_once() -> None:
     t = nieuw_traject()
     t.draag_regie_over("Co-ncept")
-    eerst = t.leeg_events()
+    eerst = t.neem_events()
     assert len(eerst) == 1
-    assert t.leeg_events() == [] and t.events == []
+    assert t.neem_events() == [] and t.events == []
 
 
 # --------------------------------------------------------------------------- startgesprek

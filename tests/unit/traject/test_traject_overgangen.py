@@ -32,7 +32,6 @@ from traject.domain import (
     TrajectStatus,
     VraagAntwoord,
     toegestane_acties,
-    volgende_status,
 )
 
 from traject_bouwers import PLANMAKER, SWO_ID, event_types, startgesprek, traject_in
@@ -113,7 +112,7 @@ ACTIES: dict[TrajectActie, tuple[Callable[[Traject], object], list[type], dict]]
 
 
 def test_the_table_is_the_one_of_the_spec() -> None:
-    assert {a: dict(v) for a, v in TRAJECT_OVERGANGEN.items()} == VERWACHT
+    assert {a: dict(v) for a, v in TRAJECT_OVERGANGEN.rijen.items()} == VERWACHT
 
 
 def test_every_action_has_a_test_call() -> None:
@@ -136,9 +135,9 @@ def test_toegestane_acties_in_opstart() -> None:
     }
 
 
-def test_volgende_status_names_state_and_action() -> None:
+def test_volgende_names_state_and_action() -> None:
     with pytest.raises(OngeldigeOvergang) as e:
-        volgende_status(S.AFGEROND, A.RONDE_TAFEL_HOUDEN)
+        TRAJECT_OVERGANGEN.volgende(S.AFGEROND, A.RONDE_TAFEL_HOUDEN)
     assert (e.value.aggregate, e.value.toestand, e.value.actie) == ("Traject", "AFGEROND", "ronde_tafel_houden")
 
 

@@ -63,7 +63,7 @@ def _heel_traject() -> list:
     )
     t.rond_af(besluit_overleg_id=swo, op=D(2024, 6, 3), redenen=[AfrondingsReden.REGIE_OVERGEDRAGEN])
     assert t.status is TrajectStatus.AFGEROND
-    return t.leeg_events()
+    return t.neem_events()
 
 
 def test_the_whole_path_emits_the_expected_events() -> None:

@@ -17,7 +17,6 @@ from aanmelding.domain.toestanden import (
     AanmeldingActie,
     AanmeldingStatus,
     toegestane_acties,
-    volgende_status,
 )
 from aanmelding.domain.waarden import (
     Aanmelder,
@@ -64,5 +63,4 @@ __all__ = [
     "open_aanmeldingen_voor",
     "toegestane_acties",
     "uit_document",
-    "volgende_status",
 ]

@@ -8,9 +8,10 @@ the meso topic (class A, §10): the ``reden`` is the team's wording about the pr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jeugdhulp_common.contracts.aanmelding import INTAKE_KEY, IntakeStatusGewijzigd
+from jeugdhulp_common.domain import Aggregaat
 
 from aanmelding.domain.waarden import tekst, vereis_tijdzone
 
@@ -18,7 +19,7 @@ __all__ = ["INTAKE_KEY", "Intake"]
 
 
 @dataclass(kw_only=True, eq=False)
-class Intake:
+class Intake(Aggregaat):
     """Open or closed for new aanmeldingen. The constructor restores stored state (no events).
 
     ``version``: optimistic locking, owned by the storage adapter (see :class:`Aanmelding`).
@@ -29,7 +30,6 @@ class Intake:
     """Why intake is closed (None while open)."""
     gewijzigd_op: dt.datetime | None = None
     version: int = 0
-    events: list[IntakeStatusGewijzigd] = field(default_factory=list, init=False, repr=False)
 
     def openen(self, *, nu: dt.datetime) -> bool:
         """Open intake. Returns whether anything changed; opening an open intake emits nothing."""
@@ -37,7 +37,7 @@ class Intake:
         if self.open:
             return False
         self.open, self.reden, self.gewijzigd_op = True, None, nu
-        self.events.append(IntakeStatusGewijzigd(open=True, reden=None, occurred_at=nu))
+        self._emit(IntakeStatusGewijzigd(open=True, reden=None, occurred_at=nu))
         return True
 
     def sluiten(self, *, reden: str, nu: dt.datetime) -> bool:
@@ -49,10 +49,5 @@ class Intake:
         if not self.open:
             return False
         self.open, self.reden, self.gewijzigd_op = False, reden_schoon, nu
-        self.events.append(IntakeStatusGewijzigd(open=False, reden=reden_schoon, occurred_at=nu))
+        self._emit(IntakeStatusGewijzigd(open=False, reden=reden_schoon, occurred_at=nu))
         return True
-
-    def pop_events(self) -> list[IntakeStatusGewijzigd]:
-        """Hand over the pending events (for the outbox) and forget them."""
-        events, self.events = self.events, []
-        return events

@@ -2,7 +2,7 @@
 
 Pure domain code: no I/O, no clock. Every action takes the current moment as ``nu`` (timezone-aware)
 and appends the matching contract event to :attr:`Aanmelding.events`, which the service layer drains
-into the transactional outbox. Events carry ids and codes only (§9 rule 6, §10); the free text
+(:meth:`Aanmelding.neem_events`) into the transactional outbox. Events carry ids and codes only (§9 rule 6, §10); the free text
 (toelichting, advice text, contactpersoon) and the pseudonymous ``jongere_ref`` stay in the aggregate.
 
 Every action first checks the transition table (:mod:`aanmelding.domain.toestanden`), raising
@@ -24,18 +24,12 @@ from jeugdhulp_common.contracts.aanmelding import (
     InstemmingVastgelegd,
 )
 from jeugdhulp_common.contracts.vocabulary import RedenNietOpstart
-from jeugdhulp_common.domain import NietGevonden, RegelGeschonden
-from jeugdhulp_common.events import Event
+from jeugdhulp_common.domain import Aggregaat, NietGevonden, RegelGeschonden
 
 from aanmelding.domain.dubbels import AanmeldingSamenvatting, open_aanmeldingen_voor
 from aanmelding.domain.intake import Intake
 from aanmelding.domain.screening import ScreeningRegels, ScreeningResultaat, beoordeel
-from aanmelding.domain.toestanden import (
-    REDENEN_PER_TOESTAND,
-    AanmeldingActie,
-    AanmeldingStatus,
-    volgende_status,
-)
+from aanmelding.domain.toestanden import OVERGANGEN, REDENEN_PER_TOESTAND, AanmeldingActie, AanmeldingStatus
 from aanmelding.domain.waarden import (
     AanmeldingGegevens,
     AlternatiefAdvies,
@@ -51,7 +45,7 @@ _A = AanmeldingActie
 
 
 @dataclass(kw_only=True, eq=False)
-class Aanmelding:
+class Aanmelding(Aggregaat):
     """A referral of a young person (or a family) to Co-ncept (§4.1), through the states of §5.1.
 
     Calling the constructor *restores* a stored aanmelding as is: no validation, no events. That is the
@@ -59,6 +53,9 @@ class Aanmelding:
 
     ``version`` is for optimistic locking and owned by the storage adapter (the domain never changes it):
     ``UPDATE … WHERE version = :version``, then ``version += 1``. A new, unsaved aanmelding has version 0.
+
+    Events not yet handed to the outbox are in ``events``; the service layer drains them with ``neem_events()``
+    (:class:`jeugdhulp_common.domain.Aggregaat`).
     """
 
     aanmelding_id: uuid.UUID
@@ -74,8 +71,6 @@ class Aanmelding:
     mogelijk_dubbel_van: tuple[uuid.UUID, ...] = ()
     """Other open aanmeldingen for the same jongere when this one was received: for the team to look at."""
     version: int = 0
-    events: list[Event] = field(default_factory=list, init=False, repr=False)
-    """Events not yet handed to the outbox; see :meth:`pop_events`."""
 
     # ------------------------------------------------------------------ creation
 
@@ -109,7 +104,7 @@ class Aanmelding:
             status=AanmeldingStatus.ONTVANGEN,
             mogelijk_dubbel_van=tuple(open_aanmeldingen_voor(gegevens.jongere_ref, bestaande, behalve=aanmelding_id)),
         )
-        aanmelding.events.append(
+        aanmelding._emit(
             AanmeldingOntvangen(
                 aanmelding_id=aanmelding_id,
                 occurred_at=nu,
@@ -154,11 +149,6 @@ class Aanmelding:
                 return i
         raise NietGevonden("instemmingId: no such instemming on this aanmelding", veld="instemmingId")
 
-    def pop_events(self) -> list[Event]:
-        """Hand over the pending events (for the outbox) and forget them."""
-        events, self.events = self.events, []
-        return events
-
     # ------------------------------------------------------------------ actions
 
     def screenen(self, regels: ScreeningRegels, *, nu: dt.datetime) -> ScreeningResultaat:
@@ -173,7 +163,7 @@ class Aanmelding:
         )
         self.screening = resultaat
         self.status = doel
-        self.events.append(
+        self._emit(
             AanmeldingGescreend(
                 aanmelding_id=self.aanmelding_id,
                 occurred_at=nu,
@@ -241,7 +231,7 @@ class Aanmelding:
         self.alternatief_advies = advies
         self.niet_opgestart_op = nu
         self.status = doel
-        self.events.append(
+        self._emit(
             AanmeldingNietOpgestart(
                 aanmelding_id=self.aanmelding_id,
                 occurred_at=nu,
@@ -311,7 +301,7 @@ class Aanmelding:
             )
         self.status = doel
         self.opgestart_op = nu
-        self.events.append(
+        self._emit(
             AanmeldingOpgestart(
                 aanmelding_id=self.aanmelding_id,
                 occurred_at=nu,
@@ -325,7 +315,7 @@ class Aanmelding:
 
     def _overgang(self, actie: AanmeldingActie, nu: dt.datetime) -> AanmeldingStatus:
         """The table check first, so an illegal action is always OngeldigeOvergang, whatever its arguments."""
-        doel = volgende_status(self.status, actie)
+        doel = OVERGANGEN.volgende(self.status, actie)
         vereis_tijdzone(nu, None)
         return doel
 
@@ -337,7 +327,7 @@ class Aanmelding:
         return op
 
     def _instemming_event(self, instemming: Instemming, *, op: dt.datetime, nu: dt.datetime) -> None:
-        self.events.append(
+        self._emit(
             InstemmingVastgelegd(
                 aanmelding_id=self.aanmelding_id,
                 occurred_at=nu,

@@ -7,6 +7,8 @@ ONTVANGEN → GESCREEND ─exclusie→ NIET_OPGESTART(+alternatiefAdvies)
                                               └─instemming→ OPGESTART  (creates Traject)
 ```
 
+``OVERGANGEN`` is a :class:`jeugdhulp_common.domain.Overgangen`, written per action (``{actie: {van: naar}}``);
+``OVERGANGEN.volgende(status, actie)`` raises ``OngeldigeOvergang`` for anything not in it.
 Creation (→ ONTVANGEN) is the factory :meth:`Aanmelding.ontvangen`, not a row of the table.
 The table only says *in which state an action may run and where it leads*; the guards of each
 action (screening passed, consent present, ...) live on the aggregate and raise ``RegelGeschonden``.
@@ -19,7 +21,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from jeugdhulp_common.contracts.vocabulary import RedenNietOpstart
-from jeugdhulp_common.domain import OngeldigeOvergang
+from jeugdhulp_common.domain import Overgangen
 
 AGGREGAAT = "Aanmelding"
 
@@ -58,36 +60,33 @@ class AanmeldingActie(StrEnum):
 _S = AanmeldingStatus
 _A = AanmeldingActie
 
-OVERGANGEN: Mapping[AanmeldingActie, Mapping[AanmeldingStatus, AanmeldingStatus]] = MappingProxyType(
+OVERGANGEN: Overgangen[AanmeldingStatus, AanmeldingActie] = Overgangen.per_actie(
+    AGGREGAAT,
     {
         # system, §5.1 "→ GESCREEND": always to GESCREEND, the result says whether the criteria are met
-        _A.SCREENEN: MappingProxyType({_S.ONTVANGEN: _S.GESCREEND}),
+        _A.SCREENEN: {_S.ONTVANGEN: _S.GESCREEND},
         # team, §5.1 diagram "ok→ IN_BESPREKING"
-        _A.IN_BESPREKING_NEMEN: MappingProxyType({_S.GESCREEND: _S.IN_BESPREKING}),
+        _A.IN_BESPREKING_NEMEN: {_S.GESCREEND: _S.IN_BESPREKING},
         # team, §5.1 "→ WACHT_OP_INSTEMMING"
-        _A.OPSTART_BESLISSEN: MappingProxyType({_S.IN_BESPREKING: _S.WACHT_OP_INSTEMMING}),
+        _A.OPSTART_BESLISSEN: {_S.IN_BESPREKING: _S.WACHT_OP_INSTEMMING},
         # team at the teamvergadering, §5.1 "→ NIET_OPGESTART"; which reason fits which state: REDENEN_PER_TOESTAND
-        _A.NIET_OPSTARTEN: MappingProxyType(
-            {
-                _S.GESCREEND: _S.NIET_OPGESTART,
-                _S.IN_BESPREKING: _S.NIET_OPGESTART,
-                _S.WACHT_OP_INSTEMMING: _S.NIET_OPGESTART,
-            }
-        ),
+        _A.NIET_OPSTARTEN: {
+            _S.GESCREEND: _S.NIET_OPGESTART,
+            _S.IN_BESPREKING: _S.NIET_OPGESTART,
+            _S.WACHT_OP_INSTEMMING: _S.NIET_OPGESTART,
+        },
         # planmaker records consent (§4.1 instemming, §9 rule 5); the state does not change
-        _A.INSTEMMING_VASTLEGGEN: MappingProxyType({_S.WACHT_OP_INSTEMMING: _S.WACHT_OP_INSTEMMING}),
+        _A.INSTEMMING_VASTLEGGEN: {_S.WACHT_OP_INSTEMMING: _S.WACHT_OP_INSTEMMING},
         # §9 rule 5 "including withdrawal". INFERRED: once a consent can exist (from WACHT_OP_INSTEMMING on),
         # its withdrawal can always be recorded, also after the decision; the state does not change.
-        _A.INSTEMMING_INTREKKEN: MappingProxyType(
-            {
-                _S.WACHT_OP_INSTEMMING: _S.WACHT_OP_INSTEMMING,
-                _S.OPGESTART: _S.OPGESTART,
-                _S.NIET_OPGESTART: _S.NIET_OPGESTART,
-            }
-        ),
+        _A.INSTEMMING_INTREKKEN: {
+            _S.WACHT_OP_INSTEMMING: _S.WACHT_OP_INSTEMMING,
+            _S.OPGESTART: _S.OPGESTART,
+            _S.NIET_OPGESTART: _S.NIET_OPGESTART,
+        },
         # planmaker, §5.1 "→ OPGESTART" (creates the traject downstream)
-        _A.OPSTARTEN: MappingProxyType({_S.WACHT_OP_INSTEMMING: _S.OPGESTART}),
-    }
+        _A.OPSTARTEN: {_S.WACHT_OP_INSTEMMING: _S.OPGESTART},
+    },
 )
 
 REDENEN_PER_TOESTAND: Mapping[AanmeldingStatus, frozenset[RedenNietOpstart]] = MappingProxyType(
@@ -103,14 +102,6 @@ REDENEN_PER_TOESTAND: Mapping[AanmeldingStatus, frozenset[RedenNietOpstart]] = M
 """Which reason for a non-start may be given in which state (§5.1)."""
 
 
-def volgende_status(status: AanmeldingStatus, actie: AanmeldingActie) -> AanmeldingStatus:
-    """The state after ``actie`` in ``status``, or :class:`OngeldigeOvergang` if the table does not allow it."""
-    try:
-        return OVERGANGEN[actie][status]
-    except KeyError:
-        raise OngeldigeOvergang(AGGREGAAT, status.value, actie.value) from None
-
-
 def toegestane_acties(status: AanmeldingStatus) -> frozenset[AanmeldingActie]:
     """The actions the table allows in ``status`` (guards not evaluated), e.g. to show the possible next steps."""
-    return frozenset(actie for actie, van in OVERGANGEN.items() if status in van)
+    return frozenset(OVERGANGEN.acties(status))

@@ -108,7 +108,7 @@ async def ontvang_aanmelding(
         aanmelding = Aanmelding.ontvangen(gegevens, intake=intake, nu=nu, bestaande=bestaande)
         aanmelding.screenen(regels, nu=nu)
         await uow.aanmeldingen.add(aanmelding)
-        await outbox.add(uow.session, aanmelding.pop_events())  # AanmeldingOntvangen, AanmeldingGescreend
+        await outbox.add(uow.session, aanmelding.neem_events())  # AanmeldingOntvangen, AanmeldingGescreend
         await audit.record(uow.session, principal, audit.AANMAKEN, AGGREGAAT, aanmelding.aanmelding_id)
         await audit.record(uow.session, principal, AanmeldingActie.SCREENEN.name, AGGREGAAT, aanmelding.aanmelding_id)
         body = antwoord(aanmelding)
@@ -167,7 +167,7 @@ async def _handel(
         aanmelding = await uow.aanmeldingen.get(aanmelding_id)
         resultaat = doe(aanmelding, nu)
         await uow.aanmeldingen.save(aanmelding)
-        await outbox.add(uow.session, aanmelding.pop_events())
+        await outbox.add(uow.session, aanmelding.neem_events())
         await audit.record(uow.session, principal, actie.name, AGGREGAAT, aanmelding_id)
     return aanmelding, resultaat
 
@@ -246,6 +246,6 @@ async def intake_wijzigen(sm: async_sessionmaker[AsyncSession], principal: Princ
         gewijzigd = intake.openen(nu=nu) if open else intake.sluiten(reden=reden or "", nu=nu)
         if gewijzigd:
             await uow.intake.save(intake)
-            await outbox.add(uow.session, intake.pop_events())
+            await outbox.add(uow.session, intake.neem_events())
             await audit.record(uow.session, principal, "OPENEN" if open else "SLUITEN", INTAKE_AGGREGAAT, INTAKE_KEY)
     return intake

@@ -1,64 +1,20 @@
 """Small building blocks shared by the signalering aggregates. Pure: no I/O, no clock reads.
 
-* :class:`Aggregaat` — base of every aggregate: a list of pending contract events (``events``) for the outbox.
-  The dataclass constructor *restores* an aggregate from stored fields and never emits; the named factory
-  classmethods (``nieuw``, ``plan``, ``open`` …) *create* one and may emit.
-* :class:`Overgangen` — an explicit transition table ``(toestand, actie) -> nieuwe toestand``.
-* guards for required text and for contact data in anonymous (class A) text.
+The aggregate base (pending ``events``, ``neem_events``) and the transition table are those of every service:
+:class:`jeugdhulp_common.domain.Aggregaat` and :class:`jeugdhulp_common.domain.Overgangen`. The dataclass
+constructor of an aggregate *restores* it from stored fields and never emits; the named factory classmethods
+(``nieuw``, ``plan``, ``open`` …) *create* one and may emit. What is here: the caller's clock reading, and
+guards for required text and for contact data in anonymous (class A) text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from types import MappingProxyType
-from typing import Generic, TypeVar
+from collections.abc import Iterable
 
-from jeugdhulp_common.domain import OngeldigeOvergang, RegelGeschonden
-from jeugdhulp_common.events import Event
+from jeugdhulp_common.domain import RegelGeschonden
 
 from signalering.domain.persoonsgegevens import PersoonsgegevenSoort, detecteer, omschrijving
-
-S = TypeVar("S", bound=StrEnum)
-A = TypeVar("A", bound=StrEnum)
-
-
-@dataclass(eq=False)
-class Aggregaat:
-    """Base of the aggregates: pending contract events, drained by the outbox writer."""
-
-    events: list[Event] = field(default_factory=list, repr=False, kw_only=True)
-
-    def _emit(self, ev: Event) -> None:
-        self.events.append(ev)
-
-    def neem_events(self) -> list[Event]:
-        """Return the pending events and forget them (the storage adapter writes them to the outbox)."""
-        out, self.events = self.events, []
-        return out
-
-
-class Overgangen(Generic[S, A]):
-    """An explicit, read-only transition table. Anything not in it raises :class:`OngeldigeOvergang`."""
-
-    def __init__(self, aggregaat: str, tabel: Mapping[tuple[S, A], S]) -> None:
-        self.aggregaat = aggregaat
-        self.tabel: Mapping[tuple[S, A], S] = MappingProxyType(dict(tabel))
-
-    def volgende(self, toestand: S, actie: A) -> S:
-        try:
-            return self.tabel[(toestand, actie)]
-        except KeyError:
-            raise OngeldigeOvergang(self.aggregaat, toestand.value, actie.value) from None
-
-    def mag(self, toestand: S, actie: A) -> bool:
-        return (toestand, actie) in self.tabel
-
-    def acties(self, toestand: S) -> list[A]:
-        """The actions allowed in ``toestand`` (e.g. for an API to show the available buttons)."""
-        return [a for (s, a) in self.tabel if s == toestand]
 
 
 def tijdstip(nu: dt.datetime) -> dt.datetime:

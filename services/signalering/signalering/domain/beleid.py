@@ -18,16 +18,9 @@ from enum import StrEnum
 
 from jeugdhulp_common.contracts.signalering import BeleidsaanbevelingGeformuleerd, TerugkoppelingVerstuurd
 from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, Niveau, ThemaStatus
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import (
-    Aggregaat,
-    Overgangen,
-    geen_contactgegevens,
-    tijdstip,
-    verplichte_lijst,
-    verplichte_tekst,
-)
+from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_lijst, verplichte_tekst
 from signalering.domain.forum import Actiepunt
 from signalering.domain.lerend_netwerk import LerendNetwerkSessie
 from signalering.domain.thema import Thema

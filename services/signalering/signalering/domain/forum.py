@@ -26,9 +26,9 @@ from jeugdhulp_common.contracts.signalering import (
     PrioriteringVastgesteld,
 )
 from jeugdhulp_common.contracts.vocabulary import ActiepuntAdresNiveau, ActiepuntStatus, Sector, ThemaStatus
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import Aggregaat, Overgangen, geen_contactgegevens, tijdstip, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_tekst
 from signalering.domain.lerend_netwerk import Bevinding
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.thema import Thema

@@ -21,17 +21,9 @@ from enum import StrEnum
 
 from jeugdhulp_common.contracts.signalering import LerendNetwerkSessieGehouden
 from jeugdhulp_common.contracts.vocabulary import Niveau
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import (
-    Aggregaat,
-    Overgangen,
-    geen_contactgegevens,
-    tijdstip,
-    uniek,
-    verplichte_lijst,
-    verplichte_tekst,
-)
+from signalering.domain._basis import geen_contactgegevens, tijdstip, uniek, verplichte_lijst, verplichte_tekst
 from signalering.domain.thema import Thema
 from signalering.domain.vocabulaire import PostItVraag, SessieStatus
 

@@ -21,9 +21,9 @@ from enum import StrEnum
 from jeugdhulp_common.contracts.signalering import SignaalVrijgegeven
 from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, KandidaatSignaal, SamenwerkingsoverlegGehouden
 from jeugdhulp_common.contracts.vocabulary import Niveau, OverlegSoort, Sector, SignaalSoort
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import Aggregaat, Overgangen, tijdstip, verplichte_tekst
+from signalering.domain._basis import tijdstip, verplichte_tekst
 from signalering.domain.persoonsgegevens import DetectieContext, PersoonsgegevenSoort, detecteer, omschrijving, soorten
 from signalering.domain.pseudoniem import afgeleide_id, traject_ref
 from signalering.domain.vocabulaire import SignaalStatus, niveau_van_overleg

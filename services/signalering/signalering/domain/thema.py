@@ -20,9 +20,9 @@ from enum import StrEnum
 
 from jeugdhulp_common.contracts.signalering import ThemaAangemaakt, ThemaStatusGewijzigd, ThemaTerugkerend
 from jeugdhulp_common.contracts.vocabulary import ThemaStatus
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import Aggregaat, Overgangen, geen_contactgegevens, tijdstip, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_tekst
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.signaal import Signaal
 

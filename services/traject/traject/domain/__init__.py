@@ -31,9 +31,6 @@ from traject.domain.toestanden import (
     TrajectActie,
     TrajectStatus,
     toegestane_acties,
-    toegestane_diw_acties,
-    volgende_diw_status,
-    volgende_status,
 )
 from traject.domain.traject import Traject
 from traject.domain.waarden import (
@@ -86,8 +83,5 @@ __all__ = [
     "plus_maanden",
     "thema_voorstellen",
     "toegestane_acties",
-    "toegestane_diw_acties",
     "valideer_antwoorden",
-    "volgende_diw_status",
-    "volgende_status",
 ]

@@ -22,12 +22,11 @@ from jeugdhulp_common.contracts.traject import (
     DIWAanvraagIngediend,
 )
 from jeugdhulp_common.contracts.vocabulary import DIWAanvraagStatus
-from jeugdhulp_common.domain import RegelGeschonden
-from jeugdhulp_common.events import Event
+from jeugdhulp_common.domain import Aggregaat, RegelGeschonden
 
 from traject.domain.kalender import maanden_tussen, plus_maanden
 from traject.domain.regels import STANDAARD_DIW_REGELS, DIWFondsRegels
-from traject.domain.toestanden import DIW_OVERGANGEN, DIWActie, volgende_diw_status
+from traject.domain.toestanden import DIW_OVERGANGEN, DIWActie
 from traject.domain.waarden import vereis_tekst
 
 _S = DIWAanvraagStatus
@@ -144,7 +143,7 @@ def laatste_evaluatiedatum(vanaf: dt.date, vandaag: dt.date, interval_maanden: i
 
 
 @dataclass(eq=False)
-class DIWFondsAanvraag:
+class DIWFondsAanvraag(Aggregaat):
     """A DIW-fonds aanvraag. Construct with :meth:`nieuw` or :meth:`herstel`; pending events in :attr:`events`."""
 
     aanvraag_id: uuid.UUID
@@ -162,7 +161,6 @@ class DIWFondsAanvraag:
     afgesloten_op: dt.date | None = None
     evaluaties: list[DIWEvaluatie] = field(default_factory=list)
     laatste_evaluatie_gemeld: dt.date | None = None
-    events: list[Event] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
     def nieuw(
@@ -176,10 +174,6 @@ class DIWFondsAanvraag:
     def herstel(cls, **velden: Any) -> DIWFondsAanvraag:
         """Rebuild a stored aanvraag from its fields (the dataclass fields but ``events``). Emits nothing."""
         return cls(**velden)
-
-    def leeg_events(self) -> list[Event]:
-        uit, self.events = self.events, []
-        return uit
 
     @property
     def bedrag_eurocent(self) -> int:
@@ -197,24 +191,24 @@ class DIWFondsAanvraag:
 
     def wijzig(self, gegevens: DIWAanvraagGegevens) -> None:
         """Replace the form while it is a CONCEPT (INFERRED). Emits nothing."""
-        volgende_diw_status(self.status, _A.WIJZIGEN)
+        DIW_OVERGANGEN.volgende(self.status, _A.WIJZIGEN)
         self.gegevens = gegevens
 
     def indienen(self, *, op: dt.date, regels: DIWFondsRegels = STANDAARD_DIW_REGELS) -> None:
         """Submit: CONCEPT → INGEDIEND (§5.3; via the planmaker, INF). Requires every §4.8 field and the ACT
         consultation; not after the subsidy end (INFERRED from [001: "kunnen maar lopen zolang het project
         gesubsidieerd wordt"]). Emits ``DIWAanvraagIngediend``."""
-        naar = volgende_diw_status(self.status, _A.INDIENEN)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.INDIENEN)
         self.gegevens.valideer_volledig()
         if op > regels.subsidie_einddatum:
             raise RegelGeschonden("the fund runs only while the project is subsidised", veld="ingediendOp")
         self.status = naar
         self.ingediend_op = op
-        self.events.append(DIWAanvraagIngediend(**self._event_velden()))
+        self._emit(DIWAanvraagIngediend(**self._event_velden()))
 
     def bespreek_op_team(self, *, overleg_id: uuid.UUID, op: dt.date) -> None:
         """INGEDIEND → BESPROKEN_OP_TEAM, in a teamvergadering (§4.3 TEAMVERGADERING, §5.3). Emits nothing."""
-        naar = volgende_diw_status(self.status, _A.BESPREKEN_OP_TEAM)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.BESPREKEN_OP_TEAM)
         if self.ingediend_op is not None and op < self.ingediend_op:
             raise RegelGeschonden("the team cannot discuss it before it was submitted", veld="besprokenOp")
         self.status = naar
@@ -241,7 +235,7 @@ class DIWFondsAanvraag:
           gesubsidieerd wordt"]; the stuurgroep may approve a shorter period;
         * total + bedrag <= fund cap (veld ``bedragEurocent``): Σ approved ≤ €25,000 (§5.3).
         """
-        naar = volgende_diw_status(self.status, _A.GOEDKEUREN)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.GOEDKEUREN)
         if goedgekeurd_totaal_eurocent < 0:
             raise ValueError("goedgekeurd_totaal_eurocent must not be negative")
         if op > regels.subsidie_einddatum:
@@ -261,7 +255,7 @@ class DIWFondsAanvraag:
         """Refuse: BESPROKEN_OP_TEAM → AFGEWEZEN (§5.3), e.g. because the help already fits a module
         [001: "Het kan in geen geval hulp betreffen die al binnen een module of het aanbod past waarin de jongere
         verblijft."]. The reason stays here. Emits ``DIWAanvraagBeslist``."""
-        naar = volgende_diw_status(self.status, _A.AFWIJZEN)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.AFWIJZEN)
         vereis_tekst(reden, "reden")
         self._beslis(naar, besluit_overleg_id, op)
         self.afwijzingsreden = reden
@@ -270,12 +264,12 @@ class DIWFondsAanvraag:
         self.status = naar
         self.besluit_overleg_id = besluit_overleg_id
         self.beslist_op = op
-        self.events.append(DIWAanvraagBeslist(**self._event_velden()))
+        self._emit(DIWAanvraagBeslist(**self._event_velden()))
 
     def start_gebruik(self, *, op: dt.date) -> None:
         """GOEDGEKEURD → IN_GEBRUIK (§5.3): only within the approved period [beslist_op, gebruik_tot] (veld
         ``gebruikVanaf``), so never past the subsidy end. The 3-monthly evaluations count from here. Emits nothing."""
-        naar = volgende_diw_status(self.status, _A.GEBRUIK_STARTEN)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.GEBRUIK_STARTEN)
         if (self.beslist_op is not None and op < self.beslist_op) or (self.gebruik_tot is not None and op > self.gebruik_tot):
             raise RegelGeschonden("the use must start within the approved period", veld="gebruikVanaf")
         self.status = naar
@@ -283,14 +277,14 @@ class DIWFondsAanvraag:
 
     def registreer_evaluatie(self, *, overleg_id: uuid.UUID, datum: dt.date) -> None:
         """Record a held 3-monthly evaluation (§4.3 SAMENWERKINGSOVERLEG_DIW), once per overleg. Emits nothing."""
-        volgende_diw_status(self.status, _A.EVALUATIE_REGISTREREN)
+        DIW_OVERGANGEN.volgende(self.status, _A.EVALUATIE_REGISTREREN)
         if any(e.overleg_id == overleg_id for e in self.evaluaties):
             raise RegelGeschonden("this evaluation was already recorded", veld="overlegId")
         self.evaluaties.append(DIWEvaluatie(overleg_id=overleg_id, datum=datum))
 
     def sluit_af(self, *, op: dt.date) -> None:
         """IN_GEBRUIK → AFGESLOTEN (§5.3). Always possible (also late: it records that the use ended). Emits nothing."""
-        naar = volgende_diw_status(self.status, _A.AFSLUITEN)
+        naar = DIW_OVERGANGEN.volgende(self.status, _A.AFSLUITEN)
         if self.gebruik_vanaf is not None and op < self.gebruik_vanaf:
             raise RegelGeschonden("the use cannot end before it started", veld="afgeslotenOp")
         self.status = naar
@@ -306,7 +300,7 @@ class DIWFondsAanvraag:
 
     def verschuldigde_evaluatie(self, vandaag: dt.date, regels: DIWFondsRegels = STANDAARD_DIW_REGELS) -> dt.date | None:
         """The due date of an evaluation that is due on ``vandaag`` and not yet reported, or None. Only IN_GEBRUIK."""
-        if self.status not in DIW_OVERGANGEN[_A.EVALUATIE_VERSCHULDIGD] or self.gebruik_vanaf is None:
+        if not DIW_OVERGANGEN.mag(self.status, _A.EVALUATIE_VERSCHULDIGD) or self.gebruik_vanaf is None:
             return None
         d = laatste_evaluatiedatum(self.gebruik_vanaf, vandaag, regels.evaluatie_interval_maanden)
         if d is None or (self.laatste_evaluatie_gemeld is not None and d <= self.laatste_evaluatie_gemeld):
@@ -320,7 +314,7 @@ class DIWFondsAanvraag:
         if d is None:
             return False
         self.laatste_evaluatie_gemeld = d
-        self.events.append(DIWAanvraagEvaluatieVerschuldigd(**self._event_velden(), evaluatie_datum=d))
+        self._emit(DIWAanvraagEvaluatieVerschuldigd(**self._event_velden(), evaluatie_datum=d))
         return True
 
 

@@ -8,10 +8,11 @@ orthogonal: blokkadeStatus, acuteCrisis, regieBij
 DIW: CONCEPT → INGEDIEND → BESPROKEN_OP_TEAM → GOEDGEKEURD | AFGEWEZEN;  GOEDGEKEURD → IN_GEBRUIK → AFGESLOTEN
 ```
 
-Each table maps *action → {state it may run in: state it leads to}*. A missing pair is an illegal action
-(:class:`OngeldigeOvergang`). Actions that leave the state unchanged (ronde tafel, blokkade, roles, ...)
-are listed as self-loops, so the table says *everything* that is allowed where. Guards (required fields,
-dates, crisis, fund cap, ...) live on the aggregates and raise ``RegelGeschonden``.
+Each table is a :class:`jeugdhulp_common.domain.Overgangen`, written per action: *action → {state it may run
+in: state it leads to}*. A missing pair is an illegal action (``.volgende`` raises :class:`OngeldigeOvergang`).
+Actions that leave the state unchanged (ronde tafel, blokkade, roles, ...) are listed as self-loops, so the table
+says *everything* that is allowed where. Guards (required fields, dates, crisis, fund cap, ...) live on the
+aggregates and raise ``RegelGeschonden``.
 
 Creation is a factory on the aggregate, not a row of a table. The timers (``EVALUATIE_VERSCHULDIGD``) are
 rows too, but the timer methods never raise: outside their rows they do nothing.
@@ -21,10 +22,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from types import MappingProxyType
 
 from jeugdhulp_common.contracts.vocabulary import DIWAanvraagStatus
-from jeugdhulp_common.domain import OngeldigeOvergang
+from jeugdhulp_common.domain import Overgangen
 
 TRAJECT = "Traject"
 DIW_AANVRAAG = "DIWFondsAanvraag"
@@ -70,38 +70,39 @@ ACTIEF: frozenset[TrajectStatus] = frozenset({_T.LOPEND, _T.TE_EVALUEREN, _T.VER
 
 
 def _zelf(toestanden: frozenset[TrajectStatus]) -> Mapping[TrajectStatus, TrajectStatus]:
-    return MappingProxyType({s: s for s in sorted(toestanden)})
+    return {s: s for s in sorted(toestanden)}
 
 
-TRAJECT_OVERGANGEN: Mapping[TrajectActie, Mapping[TrajectStatus, TrajectStatus]] = MappingProxyType(
+TRAJECT_OVERGANGEN: Overgangen[TrajectStatus, TrajectActie] = Overgangen.per_actie(
+    TRAJECT,
     {
         # §4.2 rollen; INFERRED: roles and mandates can change as long as the traject runs.
         _TA.ROL_TOEWIJZEN: _zelf(NIET_AFGEROND),
         # §4.2 partners[] "trajectafhankelijk"; INFERRED: partners can join as long as the traject runs.
         _TA.PARTNER_TOEVOEGEN: _zelf(NIET_AFGEROND),
         # §10 StartgesprekGepland: the invitation, before the startgesprek.
-        _TA.STARTGESPREK_PLANNEN: MappingProxyType({_T.IN_OPSTART: _T.IN_OPSTART}),
+        _TA.STARTGESPREK_PLANNEN: {_T.IN_OPSTART: _T.IN_OPSTART},
         # §5.2 "→ LOPEND: planmaker records the startgesprek".
-        _TA.STARTGESPREK_HOUDEN: MappingProxyType({_T.IN_OPSTART: _T.LOPEND}),
+        _TA.STARTGESPREK_HOUDEN: {_T.IN_OPSTART: _T.LOPEND},
         # §4.3 RONDE_TAFEL; §5.2 VERLENGD has LOPEND semantics; INFERRED: also while the evaluation is due.
         _TA.RONDE_TAFEL_HOUDEN: _zelf(ACTIEF),
         # §5.2 "→ TE_EVALUEREN: timer", from LOPEND and (LOPEND semantics) VERLENGD.
-        _TA.EVALUATIE_VERSCHULDIGD: MappingProxyType({_T.LOPEND: _T.TE_EVALUEREN, _T.VERLENGD: _T.TE_EVALUEREN}),
+        _TA.EVALUATIE_VERSCHULDIGD: {_T.LOPEND: _T.TE_EVALUEREN, _T.VERLENGD: _T.TE_EVALUEREN},
         # §5.2 "→ VERLENGD: decision in an overleg".
-        _TA.VERLENGEN: MappingProxyType({_T.TE_EVALUEREN: _T.VERLENGD}),
+        _TA.VERLENGEN: {_T.TE_EVALUEREN: _T.VERLENGD},
         # §5.2 "orthogonal: blokkadeStatus, acuteCrisis"; INFERRED: frozen once AFGEROND.
         _TA.BLOKKADE_WIJZIGEN: _zelf(NIET_AFGEROND),
         # §5.2 "orthogonal: regieBij"; INFERRED: frozen once AFGEROND.
         _TA.REGIE_OVERDRAGEN: _zelf(NIET_AFGEROND),
         # §5.2 "LOPEND|TE_EVALUEREN|VERLENGD ─SWO-einde gepland→ IN_AFRONDING".
-        _TA.SAMENWERKINGSOVERLEG_EINDE_PLANNEN: MappingProxyType({s: _T.IN_AFRONDING for s in sorted(ACTIEF)}),
+        _TA.SAMENWERKINGSOVERLEG_EINDE_PLANNEN: {s: _T.IN_AFRONDING for s in sorted(ACTIEF)},
         # §4.3 SAMENWERKINGSOVERLEG_EINDE: the planned meeting is held while IN_AFRONDING (INFERRED).
-        _TA.SAMENWERKINGSOVERLEG_EINDE_HOUDEN: MappingProxyType({_T.IN_AFRONDING: _T.IN_AFRONDING}),
+        _TA.SAMENWERKINGSOVERLEG_EINDE_HOUDEN: {_T.IN_AFRONDING: _T.IN_AFRONDING},
         # §5.2 "IN_AFRONDING ─besluit in overleg→ AFGEROND".
-        _TA.AFRONDEN: MappingProxyType({_T.IN_AFRONDING: _T.AFGEROND}),
+        _TA.AFRONDEN: {_T.IN_AFRONDING: _T.AFGEROND},
         # §5.2 "any → AFGEROND | coördinator | PROJECT_EINDE (INF)".
-        _TA.PROJECT_EINDE: MappingProxyType({s: _T.AFGEROND for s in sorted(NIET_AFGEROND)}),
-    }
+        _TA.PROJECT_EINDE: {s: _T.AFGEROND for s in sorted(NIET_AFGEROND)},
+    },
 )
 
 
@@ -122,46 +123,26 @@ class DIWActie(StrEnum):
 _D = DIWAanvraagStatus
 _DA = DIWActie
 
-DIW_OVERGANGEN: Mapping[DIWActie, Mapping[DIWAanvraagStatus, DIWAanvraagStatus]] = MappingProxyType(
+DIW_OVERGANGEN: Overgangen[DIWAanvraagStatus, DIWActie] = Overgangen.per_actie(
+    DIW_AANVRAAG,
     {
         # INFERRED: the form is filled in step by step while it is a CONCEPT.
-        _DA.WIJZIGEN: MappingProxyType({_D.CONCEPT: _D.CONCEPT}),
+        _DA.WIJZIGEN: {_D.CONCEPT: _D.CONCEPT},
         # §5.3 CONCEPT → INGEDIEND, "via the planmaker" (INF).
-        _DA.INDIENEN: MappingProxyType({_D.CONCEPT: _D.INGEDIEND}),
+        _DA.INDIENEN: {_D.CONCEPT: _D.INGEDIEND},
         # §5.3 [001: "Goedkeuring gebeurt na bespreking op team en kern-/stuurgroep."]
-        _DA.BESPREKEN_OP_TEAM: MappingProxyType({_D.INGEDIEND: _D.BESPROKEN_OP_TEAM}),
-        _DA.GOEDKEUREN: MappingProxyType({_D.BESPROKEN_OP_TEAM: _D.GOEDGEKEURD}),
-        _DA.AFWIJZEN: MappingProxyType({_D.BESPROKEN_OP_TEAM: _D.AFGEWEZEN}),
+        _DA.BESPREKEN_OP_TEAM: {_D.INGEDIEND: _D.BESPROKEN_OP_TEAM},
+        _DA.GOEDKEUREN: {_D.BESPROKEN_OP_TEAM: _D.GOEDGEKEURD},
+        _DA.AFWIJZEN: {_D.BESPROKEN_OP_TEAM: _D.AFGEWEZEN},
         # §5.3 "(GOEDGEKEURD) IN_GEBRUIK [3-monthly evaluation] → AFGESLOTEN".
-        _DA.GEBRUIK_STARTEN: MappingProxyType({_D.GOEDGEKEURD: _D.IN_GEBRUIK}),
-        _DA.EVALUATIE_REGISTREREN: MappingProxyType({_D.IN_GEBRUIK: _D.IN_GEBRUIK}),
-        _DA.EVALUATIE_VERSCHULDIGD: MappingProxyType({_D.IN_GEBRUIK: _D.IN_GEBRUIK}),
-        _DA.AFSLUITEN: MappingProxyType({_D.IN_GEBRUIK: _D.AFGESLOTEN}),
-    }
+        _DA.GEBRUIK_STARTEN: {_D.GOEDGEKEURD: _D.IN_GEBRUIK},
+        _DA.EVALUATIE_REGISTREREN: {_D.IN_GEBRUIK: _D.IN_GEBRUIK},
+        _DA.EVALUATIE_VERSCHULDIGD: {_D.IN_GEBRUIK: _D.IN_GEBRUIK},
+        _DA.AFSLUITEN: {_D.IN_GEBRUIK: _D.AFGESLOTEN},
+    },
 )
-
-
-def volgende_status(status: TrajectStatus, actie: TrajectActie) -> TrajectStatus:
-    """The traject state after ``actie`` in ``status``, or :class:`OngeldigeOvergang`."""
-    try:
-        return TRAJECT_OVERGANGEN[actie][status]
-    except KeyError:
-        raise OngeldigeOvergang(TRAJECT, status.value, actie.value) from None
 
 
 def toegestane_acties(status: TrajectStatus) -> frozenset[TrajectActie]:
     """The traject actions the table allows in ``status`` (guards not evaluated)."""
-    return frozenset(a for a, van in TRAJECT_OVERGANGEN.items() if status in van)
-
-
-def volgende_diw_status(status: DIWAanvraagStatus, actie: DIWActie) -> DIWAanvraagStatus:
-    """The DIW aanvraag state after ``actie`` in ``status``, or :class:`OngeldigeOvergang`."""
-    try:
-        return DIW_OVERGANGEN[actie][status]
-    except KeyError:
-        raise OngeldigeOvergang(DIW_AANVRAAG, status.value, actie.value) from None
-
-
-def toegestane_diw_acties(status: DIWAanvraagStatus) -> frozenset[DIWActie]:
-    """The DIW actions the table allows in ``status`` (guards not evaluated)."""
-    return frozenset(a for a, van in DIW_OVERGANGEN.items() if status in van)
+    return frozenset(TRAJECT_OVERGANGEN.acties(status))

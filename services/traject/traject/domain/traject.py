@@ -3,7 +3,7 @@
 Pure domain code: no I/O, no clock; dates and rules come in as arguments. Each action first checks the
 transition table (:mod:`traject.domain.toestanden`, illegal → ``OngeldigeOvergang``), then its guards
 (→ ``RegelGeschonden(veld=...)``), and only then changes state and appends contract events to
-:attr:`Traject.events`, which the service layer drains into the outbox (:meth:`Traject.leeg_events`).
+:attr:`Traject.events`, which the service layer drains into the outbox (:meth:`Traject.neem_events`).
 A refused action changes nothing and emits nothing.
 
 Events that leave the service as Ps carry ids, codes and organisations only, never a person (§9, §10).
@@ -31,14 +31,13 @@ from jeugdhulp_common.contracts.traject import (
     TrajectVerlengd,
 )
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, OverlegSoort, Rol
-from jeugdhulp_common.domain import RegelGeschonden
-from jeugdhulp_common.events import Event
+from jeugdhulp_common.domain import Aggregaat, RegelGeschonden
 
 from traject.domain.bijlage4 import Sectie
 from traject.domain.kalender import maanden_tussen, plus_maanden
 from traject.domain.regels import STANDAARD_TRAJECT_REGELS, TrajectRegels
 from traject.domain.samenwerkingsoverleg import SamenwerkingsoverlegEinde, VraagAntwoord, valideer_antwoorden
-from traject.domain.toestanden import TRAJECT_OVERGANGEN, TrajectActie, TrajectStatus, volgende_status
+from traject.domain.toestanden import TRAJECT_OVERGANGEN, TrajectActie, TrajectStatus
 from traject.domain.waarden import (
     Deelnemer,
     GeplandOverleg,
@@ -59,7 +58,7 @@ def _uniek(waarden: Sequence[str]) -> list[str]:
 
 
 @dataclass(eq=False)
-class Traject:
+class Traject(Aggregaat):
     """The traject aggregate. Construct it with :meth:`uit_opgestarte_aanmelding` (new) or :meth:`herstel` (stored).
 
     Fields (§4.2): ``startdatum`` is the date of the startgesprek; ``evaluatie_datum`` the next evaluation;
@@ -86,8 +85,6 @@ class Traject:
     afgerond_op: dt.date | None = None
     afronding_besluit_overleg_id: uuid.UUID | None = None
     afronding_override_reden: str | None = None
-    events: list[Event] = field(default_factory=list, init=False, repr=False)
-    """Contract events not yet handed to the outbox."""
 
     # ------------------------------------------------------------------ construction
 
@@ -123,11 +120,6 @@ class Traject:
     def herstel(cls, **velden: Any) -> Traject:
         """Rebuild a stored traject from its fields (the dataclass fields but ``events``). Emits nothing."""
         return cls(**velden)
-
-    def leeg_events(self) -> list[Event]:
-        """Hand over the pending events (for the outbox) and forget them."""
-        uit, self.events = self.events, []
-        return uit
 
     # ------------------------------------------------------------------ queries
 
@@ -177,7 +169,7 @@ class Traject:
     def evaluatie_verschuldigd(self, vandaag: dt.date) -> bool:
         """Whether :meth:`controleer_evaluatie` would move this traject to TE_EVALUEREN on ``vandaag``."""
         return (
-            self.status in TRAJECT_OVERGANGEN[_A.EVALUATIE_VERSCHULDIGD]
+            TRAJECT_OVERGANGEN.mag(self.status, _A.EVALUATIE_VERSCHULDIGD)
             and self.evaluatie_datum is not None
             and self.evaluatie_datum <= vandaag
         )
@@ -187,10 +179,10 @@ class Traject:
     def plan_startgesprek(self, *, overleg_id: uuid.UUID, datum: dt.date, genodigden: Sequence[Deelnemer]) -> None:
         """Invite the partners to the startgesprek (§4.3, §5.2 "All partners invited"). Emits ``StartgesprekGepland``
         (class P: functions and organisations, no persons)."""
-        volgende_status(self.status, _A.STARTGESPREK_PLANNEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.STARTGESPREK_PLANNEN)
         valideer_deelnemers(genodigden, "genodigden")
         self.gepland_startgesprek = GeplandOverleg(overleg_id=overleg_id, datum=datum, genodigden=tuple(genodigden))
-        self.events.append(
+        self._emit(
             StartgesprekGepland(
                 traject_id=self.traject_id, datum=datum, genodigden=[g.als_contract() for g in genodigden]
             )
@@ -216,7 +208,7 @@ class Traject:
 
         Emits the role events, then ``TrajectGestart`` (with the mandate flag).
         """
-        naar = volgende_status(self.status, _A.STARTGESPREK_HOUDEN)
+        naar = TRAJECT_OVERGANGEN.volgende(self.status, _A.STARTGESPREK_HOUDEN)
         valideer_deelnemers(startgesprek.deelnemers, "deelnemers")
         startgesprek.afspraken.valideer("afspraken")
         valideer_antwoorden(Sectie.START, startgesprek.antwoorden)
@@ -230,7 +222,7 @@ class Traject:
         self.partners = _uniek([*self.partners, *(d.organisatie for d in startgesprek.deelnemers)])
         for rol in rollen:
             self._pas_rol_toe(rol)
-        self.events.append(
+        self._emit(
             TrajectGestart(
                 traject_id=self.traject_id,
                 aanmelding_id=self.aanmelding_id,
@@ -247,7 +239,7 @@ class Traject:
         """Assign a role with its mandate (§4.2 rollen[]); a new trajectcoördinator replaces the old one, the same
         person in the same role and organisation is updated (INFERRED). Emits ``TrajectRolToegewezen``, which
         carries the role, organisation and mandate, never the person (§10 Ps)."""
-        volgende_status(self.status, _A.ROL_TOEWIJZEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.ROL_TOEWIJZEN)
         rol.valideer("rol")
         self._pas_rol_toe(rol)
 
@@ -258,7 +250,7 @@ class Traject:
                 break
         else:
             self.rollen.append(rol)
-        self.events.append(
+        self._emit(
             TrajectRolToegewezen(
                 traject_id=self.traject_id, rol=rol.rol, organisatie=rol.organisatie, mandaat_van=list(rol.mandaat_van)
             )
@@ -267,7 +259,7 @@ class Traject:
     def voeg_partner_toe(self, organisatie: str) -> bool:
         """Add a partner organisation (§4.2 partners[], "trajectafhankelijk"). Returns False if it already was one.
         Emits nothing (§10 has no partner event; INFERRED)."""
-        volgende_status(self.status, _A.PARTNER_TOEVOEGEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.PARTNER_TOEVOEGEN)
         vereis_tekst(organisatie, "organisatie")
         if organisatie in self.partners:
             return False
@@ -281,7 +273,7 @@ class Traject:
 
         Guards (INFERRED): not before the startdatum; one record per overleg id.
         """
-        volgende_status(self.status, _A.RONDE_TAFEL_HOUDEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.RONDE_TAFEL_HOUDEN)
         if self.startdatum is not None and ronde_tafel.datum < self.startdatum:
             raise RegelGeschonden("a ronde tafel cannot precede the startgesprek", veld="datum")
         if any(r.overleg_id == ronde_tafel.overleg_id for r in self.ronde_tafels):
@@ -289,7 +281,7 @@ class Traject:
         for i, a in enumerate(ronde_tafel.afspraken):
             vereis_tekst(a, f"afspraken[{i}]")
         self.ronde_tafels.append(ronde_tafel)
-        self.events.append(
+        self._emit(
             RondeTafelGehouden(
                 traject_id=self.traject_id,
                 overleg_id=ronde_tafel.overleg_id,
@@ -308,8 +300,8 @@ class Traject:
         if not self.evaluatie_verschuldigd(vandaag):
             return False
         assert self.evaluatie_datum is not None
-        self.status = volgende_status(self.status, _A.EVALUATIE_VERSCHULDIGD)
-        self.events.append(TrajectEvaluatieVerschuldigd(traject_id=self.traject_id, evaluatie_datum=self.evaluatie_datum))
+        self.status = TRAJECT_OVERGANGEN.volgende(self.status, _A.EVALUATIE_VERSCHULDIGD)
+        self._emit(TrajectEvaluatieVerschuldigd(traject_id=self.traject_id, evaluatie_datum=self.evaluatie_datum))
         return True
 
     def verleng(
@@ -322,7 +314,7 @@ class Traject:
         Unlimited, each logged in ``verlengingen`` (§5.2 "INF: unlimited, each logged"); one overleg decides
         one extension.
         """
-        naar = volgende_status(self.status, _A.VERLENGEN)
+        naar = TRAJECT_OVERGANGEN.volgende(self.status, _A.VERLENGEN)
         if any(v.besluit_overleg_id == besluit_overleg_id for v in self.verlengingen):
             raise RegelGeschonden("this overleg already decided an extension", veld="besluitOverlegId")
         assert self.startdatum is not None and self.evaluatie_datum is not None  # set by the startgesprek
@@ -335,7 +327,7 @@ class Traject:
                 op=op, besluit_overleg_id=besluit_overleg_id, maanden=regels.verlenging_maanden, nieuwe_evaluatie_datum=nieuwe
             )
         )
-        self.events.append(
+        self._emit(
             TrajectVerlengd(traject_id=self.traject_id, besluit_overleg_id=besluit_overleg_id, nieuwe_evaluatie_datum=nieuwe)
         )
 
@@ -347,7 +339,7 @@ class Traject:
         Every change emits ``TrajectBlokkadeGewijzigd`` (ACT's key event, §10); returns True. Setting the
         values they already have changes nothing, emits nothing and returns False.
         """
-        volgende_status(self.status, _A.BLOKKADE_WIJZIGEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.BLOKKADE_WIJZIGEN)
         if status is None and acute_crisis is None:
             raise RegelGeschonden("give a blokkadeStatus and/or acuteCrisis", veld="blokkadeStatus")
         if status is not None and not isinstance(status, BlokkadeStatus):
@@ -362,7 +354,7 @@ class Traject:
             return False
         van = self.blokkade_status
         self.blokkade_status, self.acute_crisis = naar, acute_crisis
-        self.events.append(
+        self._emit(
             TrajectBlokkadeGewijzigd(traject_id=self.traject_id, van=van, naar=naar, acute_crisis=acute_crisis)
         )
         return True
@@ -370,12 +362,12 @@ class Traject:
     def draag_regie_over(self, naar_organisatie: str) -> bool:
         """Hand the regie to another organisation (§5.2 regieBij; e.g. [001: "Veilige Trajecten nam de regie
         over."]). Emits ``TrajectRegieOvergedragen``; returns False (no event) if it already has the regie."""
-        volgende_status(self.status, _A.REGIE_OVERDRAGEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.REGIE_OVERDRAGEN)
         vereis_tekst(naar_organisatie, "naarOrganisatie")
         if naar_organisatie == self.regie_bij:
             return False
         self.regie_bij = naar_organisatie
-        self.events.append(TrajectRegieOvergedragen(traject_id=self.traject_id, naar_organisatie=naar_organisatie))
+        self._emit(TrajectRegieOvergedragen(traject_id=self.traject_id, naar_organisatie=naar_organisatie))
         return True
 
     # ------------------------------------------------------------------ afronding
@@ -387,7 +379,7 @@ class Traject:
         [001: "uitdagend was wanneer een traject in acute crisis verkeerde"]). Emits nothing (§10 has no event
         for it, INFERRED).
         """
-        naar = volgende_status(self.status, _A.SAMENWERKINGSOVERLEG_EINDE_PLANNEN)
+        naar = TRAJECT_OVERGANGEN.volgende(self.status, _A.SAMENWERKINGSOVERLEG_EINDE_PLANNEN)
         if self.acute_crisis:
             raise RegelGeschonden("postpone the afronding while the traject is in acute crisis", veld="acuteCrisis")
         self.gepland_samenwerkingsoverleg_einde = GeplandOverleg(overleg_id=overleg_id, datum=datum)
@@ -411,7 +403,7 @@ class Traject:
         An E4 answer ("Situatie nu") is the reassessed blokkadeStatus (§5.2): if it differs, it is set and
         ``TrajectBlokkadeGewijzigd`` follows (INFERRED).
         """
-        volgende_status(self.status, _A.SAMENWERKINGSOVERLEG_EINDE_HOUDEN)
+        TRAJECT_OVERGANGEN.volgende(self.status, _A.SAMENWERKINGSOVERLEG_EINDE_HOUDEN)
         gepland = self.gepland_samenwerkingsoverleg_einde
         if gepland is None or gepland.overleg_id != overleg_id:
             raise RegelGeschonden("this is not the planned samenwerkingsoverleg einde", veld="overlegId")
@@ -423,7 +415,7 @@ class Traject:
 
         swo = SamenwerkingsoverlegEinde(overleg_id=overleg_id, datum=datum, antwoorden=tuple(antwoorden))
         self.samenwerkingsoverleg_einde = swo
-        self.events.append(
+        self._emit(
             SamenwerkingsoverlegGehouden(
                 traject_id=self.traject_id,
                 overleg_id=overleg_id,
@@ -465,7 +457,7 @@ class Traject:
 
         Emits ``TrajectAfgerond`` with the blokkadeStatus at the end.
         """
-        naar = volgende_status(self.status, _A.AFRONDEN)
+        naar = TRAJECT_OVERGANGEN.volgende(self.status, _A.AFRONDEN)
         swo = self.samenwerkingsoverleg_einde
         if swo is None or swo.overleg_id != besluit_overleg_id:
             raise RegelGeschonden("afronding is decided in the held samenwerkingsoverleg einde", veld="besluitOverlegId")
@@ -491,7 +483,7 @@ class Traject:
     def sluit_af_wegens_projecteinde(self, *, op: dt.date, regels: TrajectRegels = STANDAARD_TRAJECT_REGELS) -> None:
         """The coördinator closes the traject because the project ends: any non-final state → AFGEROND with reason
         PROJECT_EINDE (§5.2 "any → AFGEROND", INF; 12 closures in 2025). No other guard. Emits ``TrajectAfgerond``."""
-        naar = volgende_status(self.status, _A.PROJECT_EINDE)
+        naar = TRAJECT_OVERGANGEN.volgende(self.status, _A.PROJECT_EINDE)
         minimum = self.minimale_looptijd_einde(regels)
         self._sluit(naar, op, [AfrondingsReden.PROJECT_EINDE], minimum is None or op < minimum)
 
@@ -499,7 +491,7 @@ class Traject:
         self.status = naar
         self.afgerond_op = op
         self.afrondings_redenen = redenen
-        self.events.append(
+        self._emit(
             TrajectAfgerond(
                 traject_id=self.traject_id,
                 afgerond_op=op,

@@ -26,7 +26,7 @@ async def maak(ctx: Context, p: Principal, traject_id: uuid.UUID, gegevens: DIWA
             raise RegelGeschonden("DIW funds are asked for a running traject", veld="trajectId")
         aanvraag = DIWFondsAanvraag.nieuw(aanvraag_id=uuid.uuid4(), traject_id=traject_id, gegevens=gegevens)
         await DIWRepository(session, ctx.diw_regels).add(aanvraag)
-        await outbox.add(session, aanvraag.leeg_events())
+        await outbox.add(session, aanvraag.neem_events())
         await audit.record(session, p, audit.AANMAKEN, DIW_AANVRAAG, aanvraag.aanvraag_id)
     return aanvraag
 

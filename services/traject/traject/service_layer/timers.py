@@ -29,7 +29,7 @@ async def evaluaties_once(ctx: Context) -> int:
             if traject.controleer_evaluatie(vandaag):
                 gemeld += 1
             await repo.save(traject)
-            await outbox.add(session, traject.leeg_events())
+            await outbox.add(session, traject.neem_events())
     return gemeld
 
 
@@ -42,7 +42,7 @@ async def diw_evaluaties_once(ctx: Context) -> int:
             if aanvraag.controleer_evaluatie(vandaag, ctx.diw_regels):
                 gemeld += 1
             await repo.save(aanvraag)  # also moves volgende_evaluatie_datum on
-            await outbox.add(session, aanvraag.leeg_events())
+            await outbox.add(session, aanvraag.neem_events())
     return gemeld
 
 

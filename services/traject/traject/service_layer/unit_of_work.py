@@ -47,7 +47,7 @@ class Context:
             traject = await repo.get(traject_id, for_update=True)
             uitkomst = doe(traject)
             await repo.save(traject)
-            await outbox.add(session, traject.leeg_events())
+            await outbox.add(session, traject.neem_events())
             if principal is not None:
                 await audit.record(session, principal, actie, TRAJECT, traject_id)
         return traject, uitkomst
@@ -68,6 +68,6 @@ class Context:
             aanvraag = await repo.get(aanvraag_id, for_update=True)
             await doe(aanvraag, repo)
             await repo.save(aanvraag)
-            await outbox.add(session, aanvraag.leeg_events())
+            await outbox.add(session, aanvraag.neem_events())
             await audit.record(session, principal, actie, DIW_AANVRAAG, aanvraag_id)
         return aanvraag
