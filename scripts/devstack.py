@@ -121,8 +121,11 @@ def fixable(message: str) -> DevstackError:
 
 
 def log(message: str) -> None:
-    sys.stderr.write(f"devstack: {message}\n")  # one write: lines from threads stay whole
-    sys.stderr.flush()
+    try:
+        sys.stderr.write(f"devstack: {message}\n")  # one write: lines from threads stay whole
+        sys.stderr.flush()
+    except (BrokenPipeError, OSError):
+        pass  # the terminal or pipe is gone (e.g. `make run | tee` after Ctrl-C): teardown must go on
 
 
 # --------------------------------------------------------------------------- configuration
