@@ -72,6 +72,7 @@ from signalering.domain.vocabulaire import (
 )
 
 __all__ = [
+    "valideer_prioritering",
     "AANBEVELING_OVERGANGEN",
     "ACTIEPUNT_OVERGANGEN",
     "CATALOGUS",
