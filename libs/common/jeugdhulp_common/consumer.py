@@ -30,9 +30,9 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from opentelemetry import trace
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.outbox import inbox_table, make_producer
 from jeugdhulp_common.topics import dead_letter_topic
@@ -50,31 +50,6 @@ class MessageMeta:
 
 
 Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
-
-# SQLSTATEs worth waiting out: connection exceptions, serialization failure, deadlock, shutdown, too many connections.
-_TRANSIENT_SQLSTATE_PREFIXES = ("08", "40001", "40P01", "57P", "53300")
-
-
-def is_transient(exc: BaseException) -> bool:
-    """True for errors of the infrastructure rather than of the message."""
-    seen: set[int] = set()
-    e: BaseException | None = exc
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        if isinstance(e, (OSError, ConnectionError, TimeoutError, KafkaError)):
-            return True
-        if isinstance(e, (OperationalError, InterfaceError)):
-            return True
-        if isinstance(e, DBAPIError) and e.connection_invalidated:
-            return True
-        sqlstate = getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith(_TRANSIENT_SQLSTATE_PREFIXES):
-            return True
-        if type(e).__module__.startswith("asyncpg") and "Connection" in type(e).__name__:
-            return True
-        e = e.__cause__ or e.__context__
-    return False
-
 
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, owner: EventConsumer) -> None:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jeugdhulp_common.domain import DomeinFout, NietGevonden, OngeldigeOvergang
+from jeugdhulp_common.errors import is_transient
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -98,6 +99,14 @@ class UnhandledErrors:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if is_transient(exc):
+                # The database or broker is away (e.g. restarting): nothing was committed; the caller may retry.
+                log.warning("request failed on unavailable infrastructure", extra={"method": scope.get("method"), "error": type(exc).__name__})
+                if not started:
+                    resp = problem(503, "Service unavailable", "A backing service is unavailable; nothing was stored. Retry shortly.")
+                    resp.headers["Retry-After"] = "2"
+                    await resp(scope, receive, send)
+                return
             log.error("unhandled error", exc_info=exc, extra={"method": scope.get("method"), "error": type(exc).__name__})
             if started:
                 return

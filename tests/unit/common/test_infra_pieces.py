@@ -10,7 +10,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from jeugdhulp_common.consumer import is_transient
+from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.logging import JsonFormatter
 from jeugdhulp_common.settings import CommonSettings, load_settings
 

@@ -77,3 +77,20 @@ async def test_errors_are_problem_json_naming_the_field(method, path, kw, status
     if field:
         assert [e["field"] for e in body["errors"]] == [field]
     assert "veertien" not in r.text
+
+
+async def test_an_unavailable_database_is_a_503_with_retry_after() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    a = FastAPI()
+    install_problem_handlers(a)
+
+    @a.get("/db-weg")
+    async def db_weg() -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=a, raise_app_exceptions=False), base_url="http://t") as c:
+        r = await c.get("/db-weg")
+    assert r.status_code == 503
+    assert r.headers["retry-after"] == "2"
+    assert r.headers["content-type"].startswith("application/problem+json")

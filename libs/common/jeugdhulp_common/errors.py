@@ -1,0 +1,30 @@
+"""Which errors are the infrastructure's fault (retry later) rather than the message's or the request's."""
+
+from __future__ import annotations
+
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+# SQLSTATEs worth waiting out: connection exceptions, serialization failure, deadlock, shutdown, too many connections.
+_TRANSIENT_SQLSTATE_PREFIXES = ("08", "40001", "40P01", "57P", "53300")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for errors of the infrastructure rather than of the message."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, (OSError, ConnectionError, TimeoutError, KafkaError)):
+            return True
+        if isinstance(e, (OperationalError, InterfaceError)):
+            return True
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return True
+        sqlstate = getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith(_TRANSIENT_SQLSTATE_PREFIXES):
+            return True
+        if type(e).__module__.startswith("asyncpg") and "Connection" in type(e).__name__:
+            return True
+        e = e.__cause__ or e.__context__
+    return False
