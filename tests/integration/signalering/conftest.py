@@ -28,7 +28,8 @@ async def scanner() -> PrivacyScanner:
     return PrivacyScanner()
 
 
-@pytest.fixture(scope="session")
+# Module scope: no service process outlives the test module that started it.
+@pytest.fixture(scope="module")
 async def sig(log_dir: Path, scanner: PrivacyScanner, infra: None) -> Signalering:
     urls = {"signalering": support.database_url("signalering")}
     keys = {r.value: await create_credential(urls, f"ORG-{r.value}", [r]) for r in Toegangsrol}
