@@ -6,6 +6,9 @@
   (scripts/bench_baseline.py) served the same way (one uvicorn process) and loaded by the same client;
 * event hop: outbox row committed → relay → Kafka → traject consumer → effect committed, p50/p99,
   against a raw aiokafka produce → consume round trip on the same broker;
+* projection rebuild: a fresh signalering consumer building its projections (signals from
+  samenwerkingsoverleggen, counts from blokkade / non-start / afronding events) from a large event log,
+  against a raw aiokafka consumer reading and JSON-decoding the same records;
 * memory: resident set size of each service process after the load, and of the whole stack
   (services + Kafka + Postgres).
 
@@ -34,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 import support  # noqa: E402
-from events_factory import ontvangen  # noqa: E402
+from events_factory import as_record, ontvangen  # noqa: E402
 
 from jeugdhulp_common import outbox, topics  # noqa: E402
 from jeugdhulp_common.auth import Toegangsrol, create_credential  # noqa: E402
@@ -239,6 +242,90 @@ async def raw_round_trip(n: int, gap: float) -> dict:
     return {"p50_ms": pct(lat, 50) * 1000, "p99_ms": pct(lat, 99) * 1000}
 
 
+# --------------------------------------------------------------------------- projection rebuild
+
+
+def rebuild_log(m: int) -> list[tuple[str, object]]:
+    """M events of the kinds signalering projects, about one in ten a samenwerkingsoverleg with two candidate signals."""
+    import datetime as dt
+
+    from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
+    from jeugdhulp_common.contracts.traject import KandidaatSignaal, SamenwerkingsoverlegGehouden, TrajectAfgerond, TrajectBlokkadeGewijzigd
+    from jeugdhulp_common.contracts.vocabulary import (
+        AfrondingsReden, BlokkadeStatus, Ondersteuningsvorm, OverlegSoort, RedenNietOpstart, SignaalSoort,
+    )
+
+    out: list[tuple[str, object]] = []
+    for i in range(m):
+        traject_id = uuid.uuid4()
+        kind = i % 10
+        if kind == 0:
+            ev = SamenwerkingsoverlegGehouden(
+                traject_id=traject_id, overleg_id=uuid.uuid4(), soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE, datum=dt.date(2024, 11, 1),
+                antwoorden=[], kandidaat_signalen=[
+                    KandidaatSignaal(vraag_id="E5a", soort=SignaalSoort.DREMPEL, tekst="Wachtlijsten blokkeren de overgang naar een passend aanbod."),
+                    KandidaatSignaal(vraag_id="E5c", soort=SignaalSoort.KNELPUNT, tekst="Geen gedeelde zorg tussen verblijf en context."),
+                ],
+            )
+        elif kind <= 5:
+            ev = TrajectBlokkadeGewijzigd(traject_id=traject_id, van=BlokkadeStatus.DREIGEND_TE_BLOKKEREN, naar=BlokkadeStatus.GEBLOKKEERD, acute_crisis=False)
+        elif kind <= 7:
+            ev = AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_CAPACITEIT,
+                                         alternatief_advies=Ondersteuningsvorm.DOP)
+        else:
+            ev = TrajectAfgerond(traject_id=traject_id, afgerond_op=dt.date(2024, 12, 1), redenen=[AfrondingsReden.ADEMRUIMTE_GECREEERD])
+        out.append((ev.topic, ev))
+    return out
+
+
+async def bench_rebuild(m: int, log_dir: Path) -> tuple[dict, dict]:
+    events = rebuild_log(m)
+    by_topic: dict[str, list] = {}
+    for topic, ev in events:
+        by_topic.setdefault(topic, []).append(as_record(ev))
+    for topic, records in by_topic.items():
+        for i in range(0, len(records), 2000):
+            await support.produce_raw(topic, records[i : i + 2000])
+    before = await support.db_fetchval("signalering", "SELECT count(*) FROM inbox")
+    consumer = support.ServiceProcess("signalering", "consume", log_dir=log_dir, env=QUIET).start()
+    try:
+        t0 = time.perf_counter()
+        await support.wait_for(
+            lambda: _inbox_at_least("signalering", before + m), timeout=1800, interval=0.5, what="signalering projections rebuilt"
+        )
+        elapsed = time.perf_counter() - t0
+    finally:
+        consumer.stop()
+    rebuilt = {"events_per_s": m / elapsed, "seconds": elapsed}
+    raw = await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values()))
+    return rebuilt, raw
+
+
+async def _inbox_at_least(service: str, n: int) -> bool:
+    return await support.db_fetchval(service, "SELECT count(*) FROM inbox") >= n
+
+
+async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
+    """Baseline: a raw aiokafka consumer (fresh group) reading the same topics from the start and decoding each value."""
+    consumer = AIOKafkaConsumer(*topic_names, bootstrap_servers=support.bootstrap(), group_id=f"bench-raw-{uuid.uuid4().hex[:6]}",
+                                enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    seen = 0
+    try:
+        t0 = time.perf_counter()
+        while seen < expected:
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                for r in records:
+                    json.loads(r.value)
+                    seen += 1
+            await consumer.commit()
+        elapsed = time.perf_counter() - t0
+    finally:
+        await consumer.stop()
+    return {"events_per_s": seen / elapsed, "seconds": elapsed}
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -270,6 +357,7 @@ async def main() -> int:
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--hop-events", type=int, default=300)
     ap.add_argument("--hop-gap", type=float, default=0.02)
+    ap.add_argument("--rebuild-events", type=int, default=10000)
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
     log_dir = Path(os.environ["JH_STATE_DIR"]) / "bench-logs"
@@ -279,6 +367,7 @@ async def main() -> int:
 
     serv, base, rss_a = await bench_intake(args.requests, args.concurrency, log_dir)
     hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir)
+    rebuilt, raw_rate = await bench_rebuild(args.rebuild_events, log_dir)
     rss = {**await services_idle_rss(log_dir), **rss_a, **rss_h, **stack_rss()}
 
     rows = [
@@ -287,11 +376,15 @@ async def main() -> int:
         ("intake p99 (ms)", serv["p99_ms"], base["p99_ms"], "bare FastAPI+asyncpg INSERT"),
         ("event hop p50 (ms)", hop["p50_ms"], raw["p50_ms"], "raw aiokafka produce→consume"),
         ("event hop p99 (ms)", hop["p99_ms"], raw["p99_ms"], "raw aiokafka produce→consume"),
+        ("projection rebuild (events/s)", rebuilt["events_per_s"], raw_rate["events_per_s"], "raw aiokafka consume + JSON decode"),
     ]
-    print(f"\nbenchmarks ({args.requests} requests at concurrency {args.concurrency}; {args.hop_events} hop events {args.hop_gap*1000:.0f} ms apart)")
-    print(f"{'figure':<28} {'system':>10} {'baseline':>10} {'ratio':>7}  baseline")
+    print(
+        f"\nbenchmarks ({args.requests} requests at concurrency {args.concurrency}; {args.hop_events} hop events "
+        f"{args.hop_gap*1000:.0f} ms apart; rebuild from {args.rebuild_events} events)"
+    )
+    print(f"{'figure':<30} {'system':>10} {'baseline':>10} {'ratio':>7}  baseline")
     for name, a, b, what in rows:
-        print(f"{name:<28} {a:>10.1f} {b:>10.1f} {a / b:>7.2f}  {what}")
+        print(f"{name:<30} {a:>10.1f} {b:>10.1f} {a / b:>7.2f}  {what}")
     print(f"intake errors: service {serv['errors']}, baseline {base['errors']}")
     print(
         f"event hop breakdown: outbox commit → relay pickup p50 {hop['relay_pickup_p50_ms']:.1f} ms; "
@@ -303,7 +396,8 @@ async def main() -> int:
     whole = sum(v for k, v in rss.items() if "idle" in k or k.startswith(("Kafka", "Postgres")))
     print(f"{'whole stack (3 services idle + Kafka + Postgres)':<40} {whole / 1024:>8.1f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"intake": serv, "intake_baseline": base, "hop": hop, "hop_baseline": raw, "rss_kib": rss}, indent=2))
+        Path(args.json).write_text(json.dumps({"intake": serv, "intake_baseline": base, "hop": hop, "hop_baseline": raw,
+                                               "rebuild": rebuilt, "rebuild_baseline": raw_rate, "rss_kib": rss}, indent=2))
     return 0
 
 
