@@ -107,6 +107,9 @@ class EventConsumer:
             auto_offset_reset="earliest",
             isolation_level="read_committed",
             max_poll_records=200,
+            # Upper bound of a broker-side long poll; a partition whose fetch is queued behind one waits for it.
+            # 100 ms instead of the default 500 ms trims the latency tail for a few idle fetches a second.
+            fetch_max_wait_ms=100,
         )
         self._consumer = consumer
         consumer.subscribe(self.topics, listener=_Rebalance(self))
