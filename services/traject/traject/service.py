@@ -12,11 +12,8 @@ from traject.settings import TrajectSettings
 
 
 def _context(rt: Runtime) -> Context:
-    ctx = getattr(rt, "_traject_context", None)
-    if ctx is None:
-        ctx = Context(rt.sessionmaker, rt.settings)  # type: ignore[arg-type]
-        rt._traject_context = ctx  # type: ignore[attr-defined]
-    return ctx
+    """The use cases' context: derived from the runtime (the database and the configured rules), nothing cached."""
+    return Context(rt.sessionmaker, rt.settings)  # type: ignore[arg-type]
 
 
 definition = ServiceDefinition(
