@@ -29,8 +29,8 @@ import uuid
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from aiokafka.admin import NewTopic
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -211,12 +211,12 @@ async def _has_effect(ids: list[uuid.UUID], all_: bool = False) -> bool:
 async def raw_round_trip(n: int, gap: float) -> dict:
     """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker."""
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=support.bootstrap())
+    admin = support.kafka().admin()
     await admin.start()
     await admin.create_topics([NewTopic(topic, 3, 1)])
     await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=support.bootstrap(), enable_idempotence=True, acks="all", linger_ms=5)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=support.bootstrap(), group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest")
+    producer = support.kafka().producer()
+    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest")
     await producer.start()
     await consumer.start()
     sent: dict[bytes, float] = {}
@@ -309,7 +309,7 @@ async def _inbox_at_least(service: str, n: int) -> bool:
 
 async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
     """Baseline: a raw aiokafka consumer (fresh group) reading the same topics from the start and decoding each value."""
-    consumer = AIOKafkaConsumer(*topic_names, bootstrap_servers=support.bootstrap(), group_id=f"bench-raw-{uuid.uuid4().hex[:6]}",
+    consumer = support.kafka().consumer(*topic_names, group_id=f"bench-raw-{uuid.uuid4().hex[:6]}",
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     seen = 0
@@ -365,7 +365,7 @@ async def main() -> int:
     log_dir = Path(os.environ["JH_STATE_DIR"]) / "bench-logs"
     log_dir.mkdir(exist_ok=True)
     support.migrate_all()
-    await ensure_topics(support.bootstrap(), [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)], partitions=3, replication_factor=1)
+    await ensure_topics(support.kafka(), [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)], partitions=3, replication_factor=1)
 
     serv, base, rss_a = await bench_intake(args.requests, args.concurrency, log_dir)
     hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir)

@@ -28,7 +28,7 @@ async def infra() -> None:
     """Migrations applied and every topic created, once per session (autouse in integration/ and e2e/)."""
     support.migrate_all()
     await ensure_topics(
-        support.bootstrap(),
+        support.kafka(),
         [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)],
         partitions=3,
         replication_factor=1,

@@ -20,7 +20,9 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import TopicPartition
+
+from jeugdhulp_common.kafka import KafkaConnection
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("aanmelding", "traject", "signalering")
@@ -35,6 +37,12 @@ def require_env(name: str) -> str:
 
 def bootstrap() -> str:
     return require_env("KAFKA_BOOTSTRAP_SERVERS")
+
+
+def kafka(name: str = "test") -> KafkaConnection:
+    """The broker as principal ``name`` (default: the test suite's own admin principal, ``TEST_KAFKA_SASL_*``)."""
+    bootstrap()
+    return KafkaConnection.from_env(name)
 
 
 def database_url(service: str) -> str:
@@ -147,7 +155,7 @@ async def db_fetch(service: str, sql: str, *args: object) -> list[asyncpg.Record
 
 async def read_topic(topic: str, *, timeout: float = 20) -> list:
     """Every record currently on a topic, from the beginning to the end offsets at call time."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap(), enable_auto_commit=False, group_id=None)
+    consumer = kafka().consumer(enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
         parts = consumer.partitions_for_topic(topic)
@@ -181,7 +189,7 @@ def header(record, name: str) -> str | None:
 
 
 async def produce_raw(topic: str, records: Iterable[tuple[bytes | None, bytes | None, list[tuple[str, bytes]]]]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap(), enable_idempotence=True, acks="all")
+    producer = kafka().producer()
     await producer.start()
     try:
         futures = [await producer.send(topic, key=k, value=v, headers=h) for k, v, h in records]

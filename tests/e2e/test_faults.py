@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 import httpx
 import support
-from aiokafka.admin import AIOKafkaAdminClient
 
 from jeugdhulp_common import topics
 from jeugdhulp_common.auth import Toegangsrol, create_credential
@@ -157,7 +156,7 @@ async def safe(coro_fn, default=None):
 
 
 async def group_members(group: str) -> int | None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=support.bootstrap(), request_timeout_ms=3000)
+    admin = support.kafka().admin(request_timeout_ms=3000)
     try:
         await admin.start()
         (resp,) = await admin.describe_consumer_groups([group])

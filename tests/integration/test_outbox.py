@@ -57,7 +57,7 @@ async def test_relay_publishes_each_row_once_in_order_per_key_with_cloudevents_h
     await stage(events, per_transaction=40)
 
     engine = make_engine(support.database_url(SERVICE))
-    relay = OutboxRelay(engine, support.bootstrap(), batch_size=30)
+    relay = OutboxRelay(engine, support.kafka(), batch_size=30)
     try:
         ids = [e.event_id for e in events]
         while await published_count(ids) < len(ids):
@@ -143,7 +143,7 @@ async def test_published_rows_older_than_the_retention_are_purged_and_unpublishe
     old, fresh = gescreend(), gescreend()
     await stage([old, fresh])
     engine = make_engine(support.database_url(SERVICE))
-    relay = OutboxRelay(engine, support.bootstrap(), retention_hours=1)
+    relay = OutboxRelay(engine, support.kafka(), retention_hours=1)
     try:
         while await published_count([old.event_id, fresh.event_id]) < 2:
             await relay.run_once()

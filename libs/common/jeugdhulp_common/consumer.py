@@ -34,7 +34,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
-from jeugdhulp_common.outbox import inbox_table, make_producer
+from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.outbox import inbox_table
 from jeugdhulp_common.topics import dead_letter_topic
 from jeugdhulp_common.tracing import context_from, tracer
 
@@ -69,7 +70,7 @@ class EventConsumer:
         self,
         *,
         group_id: str,
-        bootstrap_servers: str,
+        kafka: KafkaConnection,
         sessionmaker: async_sessionmaker[AsyncSession],
         handlers: Mapping[type[Event], Handler],
         max_attempts: int = 5,
@@ -78,7 +79,7 @@ class EventConsumer:
         client_id: str | None = None,
     ) -> None:
         self.group_id = group_id
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.sessionmaker = sessionmaker
         self.handlers = dict(handlers)
         self.topics = sorted({cls.topic for cls in self.handlers})
@@ -99,8 +100,7 @@ class EventConsumer:
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap_servers,
+        consumer = self.kafka.consumer(
             group_id=self.group_id,
             client_id=self.client_id,
             enable_auto_commit=False,
@@ -239,7 +239,7 @@ class EventConsumer:
         while True:
             try:
                 if self._dlt_producer is None:
-                    producer = make_producer(self.bootstrap_servers)
+                    producer = self.kafka.producer()
                     await producer.start()
                     self._dlt_producer = producer
                 await self._dlt_producer.send_and_wait(self.dlt_topic, value=record.value, key=record.key, headers=headers)

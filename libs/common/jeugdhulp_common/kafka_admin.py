@@ -6,17 +6,19 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from jeugdhulp_common.kafka import KafkaConnection
 
 log = logging.getLogger(__name__)
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Iterable[str], *, partitions: int, replication_factor: int, attempts: int = 30) -> None:
+async def ensure_topics(kafka: KafkaConnection, topics: Iterable[str], *, partitions: int, replication_factor: int, attempts: int = 30) -> None:
     """Create the topics that do not exist yet. Retries while the broker is not reachable."""
     wanted = sorted(set(topics))
     for attempt in range(1, attempts + 1):
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10000)
+        admin = kafka.admin(request_timeout_ms=10000)
         try:
             await admin.start()
             existing = set(await admin.list_topics())

@@ -27,6 +27,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.events import Event, ce_headers, encode_body
+from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_headers, tracer
 
 log = logging.getLogger(__name__)
@@ -55,18 +56,11 @@ async def add(session: AsyncSession, events: Iterable[Event]) -> None:
         await session.execute(outbox_table.insert(), rows)
 
 
-def make_producer(bootstrap_servers: str, **kw: object) -> AIOKafkaProducer:
-    """The one way to build a producer: idempotent, acks from all in-sync replicas."""
-    opts: dict[str, object] = {"enable_idempotence": True, "acks": "all", "linger_ms": 5, "request_timeout_ms": 15000}
-    opts.update(kw)
-    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers, **opts)
-
-
 class OutboxRelay:
     def __init__(
         self,
         engine: AsyncEngine,
-        bootstrap_servers: str,
+        kafka: KafkaConnection,
         *,
         batch_size: int = 200,
         idle_seconds: float = 0.2,
@@ -75,7 +69,7 @@ class OutboxRelay:
         purge_interval_seconds: float = 300.0,
     ) -> None:
         self.engine = engine
-        self.bootstrap_servers = bootstrap_servers
+        self.kafka = kafka
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self.max_backoff_seconds = max_backoff_seconds
@@ -87,7 +81,7 @@ class OutboxRelay:
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = make_producer(self.bootstrap_servers)
+            producer = self.kafka.producer()
             await producer.start()
             self._producer = producer
         return self._producer

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import uvicorn
-from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import APIRouter, Depends, FastAPI, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import select, text
@@ -99,7 +98,7 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
     if relay:
         out.append(OutboxRelay(
                 rt.engine,
-                s.kafka_bootstrap_servers,
+                s.kafka,
                 batch_size=s.relay_batch_size,
                 idle_seconds=s.relay_idle_seconds,
                 retention_hours=s.outbox_retention_hours,
@@ -109,7 +108,7 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
         out.append(
             EventConsumer(
                 group_id=defn.name,
-                bootstrap_servers=s.kafka_bootstrap_servers,
+                kafka=s.kafka,
                 sessionmaker=rt.sessionmaker,
                 handlers=handlers,
                 max_attempts=s.consumer_max_attempts,
@@ -124,7 +123,7 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
 
 async def prepare_topics(defn: ServiceDefinition, settings: CommonSettings) -> None:
     await ensure_topics(
-        settings.kafka_bootstrap_servers,
+        settings.kafka,
         [*topics.EVENT_TOPICS, topics.dead_letter_topic(defn.name)],
         partitions=settings.topic_partitions,
         replication_factor=settings.topic_replication_factor,
@@ -153,7 +152,7 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await prepare_topics(defn, rt.settings)
-        admin = AIOKafkaAdminClient(bootstrap_servers=rt.settings.kafka_bootstrap_servers, request_timeout_ms=3000)
+        admin = rt.settings.kafka.admin(request_timeout_ms=3000)
         await admin.start()
         app.state.kafka_admin = admin
         stop = asyncio.Event()

@@ -6,8 +6,10 @@ service is ``<SERVICE>_DATABASE_URL`` (e.g. ``AANMELDING_DATABASE_URL``).
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from jeugdhulp_common.kafka import KafkaConnection
 
 
 class CommonSettings(BaseSettings):
@@ -16,6 +18,13 @@ class CommonSettings(BaseSettings):
     service_name: str
     database_url: str = Field(description="SQLAlchemy async URL, postgresql+asyncpg://…")
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    # Kafka security (see jeugdhulp_common.kafka); the username and password are this process's own principal:
+    # <SERVICE>_KAFKA_SASL_USERNAME wins over KAFKA_SASL_USERNAME (see load_settings).
+    kafka_security_protocol: str = Field("PLAINTEXT", validation_alias="KAFKA_SECURITY_PROTOCOL")
+    kafka_sasl_mechanism: str = Field("SCRAM-SHA-512", validation_alias="KAFKA_SASL_MECHANISM")
+    kafka_sasl_username: str | None = Field(None, validation_alias="KAFKA_SASL_USERNAME")
+    kafka_sasl_password: str | None = Field(None, validation_alias="KAFKA_SASL_PASSWORD", repr=False)
+    kafka_ssl_cafile: str | None = Field(None, validation_alias="KAFKA_SSL_CAFILE")
 
     # Tracing: OTLP/HTTP when an endpoint is set; a JSON-lines file when JH_TRACE_FILE is set (tests, local runs).
     otel_exporter_otlp_endpoint: str | None = Field(None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -37,11 +46,30 @@ class CommonSettings(BaseSettings):
     topic_replication_factor: int = Field(1, validation_alias="JH_TOPIC_REPLICATION_FACTOR")
 
 
+    @property
+    def kafka(self) -> KafkaConnection:
+        """The connection every Kafka client of this process is built from."""
+        return KafkaConnection(
+            bootstrap_servers=self.kafka_bootstrap_servers,
+            security_protocol=self.kafka_security_protocol.upper(),
+            sasl_mechanism=self.kafka_sasl_mechanism.upper(),
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=self.kafka_sasl_password,
+            ssl_cafile=self.kafka_ssl_cafile,
+        )
+
+
 def load_settings(cls: type[CommonSettings], service_name: str) -> CommonSettings:
     """Settings of one service: the ``<SERVICE>_`` prefix applies to fields without an explicit alias."""
 
+    prefix = f"{service_name.upper()}_"
+
     class _Prefixed(cls):  # type: ignore[valid-type, misc]
-        model_config = SettingsConfigDict(env_prefix=f"{service_name.upper()}_", extra="ignore")
+        model_config = SettingsConfigDict(env_prefix=prefix, extra="ignore")
+        kafka_sasl_username: str | None = Field(None, validation_alias=AliasChoices(f"{prefix}KAFKA_SASL_USERNAME", "KAFKA_SASL_USERNAME"))
+        kafka_sasl_password: str | None = Field(
+            None, validation_alias=AliasChoices(f"{prefix}KAFKA_SASL_PASSWORD", "KAFKA_SASL_PASSWORD"), repr=False
+        )
 
     _Prefixed.__name__ = cls.__name__
     return _Prefixed(service_name=service_name)
