@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STACK  := $(PY) scripts/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test unit contracts up down status clean credential bench lint chaos
+.PHONY: help install run test unit contracts up down status clean credential kafka-subscriber bench lint chaos
 
 help:
 	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
@@ -50,6 +50,12 @@ clean: down
 # make credential ORG="Pleegzorg West-Vlaanderen" ROLE=PARTNER   (prints the API key once; against `make up`'s databases)
 credential: install
 	@eval "$$($(STACK) env)" && $(PY) -m jeugdhulp_common.auth create --organisatie "$(ORG)" --rol $(ROLE)
+
+# make kafka-subscriber NAME=act PRESET=act   or   TOPICS="jeugdhulp.traject.micro jeugdhulp.aanmelding.meso"
+# (a SCRAM user that reads exactly those topics; prints its password once; against `make up`'s broker)
+kafka-subscriber: install
+	@eval "$$($(STACK) env)" && $(PY) -m jeugdhulp_common.broker_access subscriber "$(NAME)" \
+	  $(if $(PRESET),--preset $(PRESET)) $(foreach t,$(TOPICS),--topic $(t))
 
 # Figures, not a test: ratios against baselines measured in the same run (see README "Benchmarks").
 bench: install

@@ -2,7 +2,9 @@
 """Local infrastructure for the jeugdhulp services: real Apache Kafka and Postgres, no Docker.
 
 Kafka runs as a single KRaft node (broker + controller) from the jars on Maven Central,
-with the machine's Java 17+. Postgres runs from Debian's ``postgresql`` package, as a
+with the machine's Java 17+. Its client listener speaks SASL_SSL only (SCRAM-SHA-512 users made
+at storage format, a certificate authority made with openssl in the state dir) and every
+principal gets least-privilege ACLs (jeugdhulp_common.broker_access) after each start. Postgres runs from Debian's ``postgresql`` package, as a
 private cluster inside the state directory. Python 3.11 standard library only.
 
 Usage (from the repository root):
@@ -44,7 +46,8 @@ state dir's ``devstack.json`` by the last ``up``, which wins over the default):
     JH_PG_USER / JH_PG_PASSWORD   jeugdhulp / jeugdhulp   (superuser of the private cluster)
     JH_AANMELDING_PORT / JH_TRAJECT_PORT / JH_SIGNALERING_PORT   8001 / 8002 / 8003 (``run``)
 
-Layout of a state dir: ``kafka/`` (server.properties, data/), ``kafka.pid``, ``pg/`` (data/,
+Layout of a state dir: ``kafka/`` (server.properties, data/, tls/ (CA and broker certificate),
+credentials.json (the principals' passwords), client-<principal>.properties), ``kafka.pid``, ``pg/`` (data/,
 sock/), ``logs/`` (kafka.out, server.log, postgres.log, <service>.log), ``devstack.json``.
 """
 
@@ -62,9 +65,11 @@ import os
 import pwd
 import re
 import shlex
+import secrets
 import shutil
 import signal
 import socket
+import ssl
 import string
 import struct
 import subprocess
@@ -83,11 +88,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SCRIPTS = Path(__file__).resolve().parent
 
-# Newest Apache Kafka whose jars all resolve from Maven Central (4.4.0's kafka_2.13 is
-# published but its kafka-tools / kafka-tools-api are not) and that aiokafka 0.14 works with.
-KAFKA_VERSION = "4.3.1"
-# The Log4j that kafka-server 4.3.1 depends on; the SLF4J binding must match it.
-LOG4J_VERSION = "2.25.4"
+# Newest Apache Kafka whose jars all resolve from Maven Central and that aiokafka 0.14 works with.
+KAFKA_VERSION = "4.4.0"
+# The Log4j that kafka-server depends on, per Kafka version; the SLF4J binding must match it.
+LOG4J_VERSIONS = {"4.3.1": "2.25.4", "4.4.0": "2.25.5"}
+LOG4J_DEFAULT = "2.25.5"
+# Principals of the broker (SCRAM-SHA-512 users created when the storage is formatted, KIP-900): the
+# administrator (super user: applies ACLs, used by the test suite), one per service, and ops.
+# Their ACLs are applied by `python -m jeugdhulp_common.broker_access apply` after every start.
+KAFKA_PRINCIPALS = ("admin", "aanmelding", "traject", "signalering", "ops")
+BROKER_CERT_CN = "jeugdhulp-broker"
+SCRAM_MECHANISM = "SCRAM-SHA-512"
 MIN_JAVA = 17
 
 DATABASES = ("aanmelding", "traject", "signalering", "bench")
@@ -206,6 +217,22 @@ class Config:
         return self.kafka_dir / "server.properties"
 
     @property
+    def tls_dir(self) -> Path:
+        return self.kafka_dir / "tls"
+
+    @property
+    def ca_file(self) -> Path:
+        return self.tls_dir / "ca.crt"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.kafka_dir / "credentials.json"
+
+    def client_properties(self, principal: str) -> Path:
+        """A client configuration for Kafka's own tools (kafka-topics.sh --command-config …)."""
+        return self.kafka_dir / f"client-{principal}.properties"
+
+    @property
     def kafka_pid_file(self) -> Path:
         return self.state_dir / "kafka.pid"
 
@@ -265,9 +292,34 @@ class Config:
         password = urllib.parse.quote(self.pg_password, safe="")
         return f"postgresql+asyncpg://{user}:{password}@127.0.0.1:{self.pg_port}/{database}"
 
-    def env_vars(self) -> dict[str, str]:
+    def kafka_passwords(self) -> dict[str, str]:
+        """The principals' passwords, generated once per state dir (readable by its owner only)."""
+        try:
+            return json.loads(self.credentials_file.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def kafka_env(self, principals: tuple[str, ...] = KAFKA_PRINCIPALS) -> dict[str, str]:
+        """How a client reaches the broker: SASL_SSL, our CA, and ``<NAME>_KAFKA_SASL_*`` for each principal."""
         env = {
             "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap_servers,
+            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "KAFKA_SASL_MECHANISM": SCRAM_MECHANISM,
+            "KAFKA_SSL_CAFILE": str(self.ca_file),
+        }
+        passwords = self.kafka_passwords()
+        for name in principals:
+            if name in passwords:
+                env[f"{name.upper()}_KAFKA_SASL_USERNAME"] = name
+                env[f"{name.upper()}_KAFKA_SASL_PASSWORD"] = passwords[name]
+        if "admin" in principals and "admin" in passwords:  # the test suite inspects topics as the administrator
+            env["TEST_KAFKA_SASL_USERNAME"] = "admin"
+            env["TEST_KAFKA_SASL_PASSWORD"] = passwords["admin"]
+        return env
+
+    def env_vars(self, principals: tuple[str, ...] = KAFKA_PRINCIPALS) -> dict[str, str]:
+        env = {
+            **self.kafka_env(principals),
             "JH_PG_PORT": str(self.pg_port),
             "JH_STATE_DIR": str(self.state_dir),
             "JH_KAFKA_VERSION": self.kafka_version,
@@ -496,7 +548,7 @@ def ensure_kafka_libs(cfg: Config) -> Path:
     cfg.kafka_cache.mkdir(parents=True, exist_ok=True)
     pom = cfg.kafka_cache / "pom.xml"
     pom.write_text(string.Template(cfg.pom_template.read_text()).substitute(
-        kafka_version=cfg.kafka_version, log4j_version=LOG4J_VERSION))
+        kafka_version=cfg.kafka_version, log4j_version=LOG4J_VERSIONS.get(cfg.kafka_version, LOG4J_DEFAULT)))
     partial = cfg.kafka_cache / "libs.partial"
     shutil.rmtree(partial, ignore_errors=True)
     log(f"fetching the Kafka {cfg.kafka_version} jars with Maven into {cfg.kafka_libs} (first time only)")
@@ -531,17 +583,20 @@ def kafka_java(cfg: Config, main_class: str, *args: str, log4j: Path | None = No
 # --------------------------------------------------------------------------- kafka
 
 
-def kafka_api_versions_ok(port: int, timeout: float = 2.0) -> bool:
-    """Send a real ApiVersions v0 request; True if the broker answers with error_code 0."""
+def kafka_api_versions_ok(cfg: Config, timeout: float = 2.0) -> bool:
+    """Send a real ApiVersions v0 request over TLS (verified against our CA; allowed before SASL
+    authentication); True if the broker answers with error_code 0."""
     correlation_id = 0x4A48
     client_id = b"devstack"
     request = struct.pack(">hhih", 18, 0, correlation_id, len(client_id)) + client_id
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        context = ssl.create_default_context(cafile=str(cfg.ca_file))
+        with socket.create_connection(("127.0.0.1", cfg.kafka_port), timeout=timeout) as raw, \
+                context.wrap_socket(raw, server_hostname="127.0.0.1") as sock:
             sock.sendall(struct.pack(">i", len(request)) + request)
             size = struct.unpack(">i", recv_exact(sock, 4))[0]
             response = recv_exact(sock, size)
-    except (OSError, struct.error, EOFError):
+    except (OSError, struct.error, EOFError, ssl.SSLError):
         return False
     if len(response) < 6:
         return False
@@ -567,17 +622,113 @@ def kafka_pid(cfg: Config) -> int | None:
     return None
 
 
+def openssl(*args: str) -> None:
+    if not shutil.which("openssl"):
+        raise fixable("openssl is needed once to make the broker's certificate authority: apt-get install openssl")
+    result = run_step(["openssl", *args])
+    if result.returncode != 0:
+        raise DevstackError(f"openssl {args[0]} failed: {(result.stdout + result.stderr).strip()[-500:]}")
+
+
+def ensure_tls(cfg: Config) -> None:
+    """A certificate authority of this state dir and the broker's certificate (127.0.0.1, localhost) signed by it,
+    with the broker's key in a PKCS#12 keystore. Made once; the CA's key never leaves the state dir."""
+    tls = cfg.tls_dir
+    keystore = tls / "broker.p12"
+    if keystore.exists() and cfg.ca_file.exists() and (tls / "keystore.password").exists():
+        return
+    tls.mkdir(parents=True, exist_ok=True)
+    tls.chmod(0o700)
+    days = "825"
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "3650",
+            "-keyout", str(tls / "ca.key"), "-out", str(cfg.ca_file), "-subj", "/CN=jeugdhulp devstack CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-sha256", "-keyout", str(tls / "broker.key"),
+            "-out", str(tls / "broker.csr"), "-subj", f"/CN={BROKER_CERT_CN}")
+    (tls / "broker.ext").write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n")
+    openssl("x509", "-req", "-sha256", "-days", days, "-in", str(tls / "broker.csr"), "-CA", str(cfg.ca_file),
+            "-CAkey", str(tls / "ca.key"), "-CAcreateserial", "-out", str(tls / "broker.crt"),
+            "-extfile", str(tls / "broker.ext"))
+    password = secrets.token_hex(16)
+    openssl("pkcs12", "-export", "-in", str(tls / "broker.crt"), "-inkey", str(tls / "broker.key"),
+            "-certfile", str(cfg.ca_file), "-name", "broker", "-out", str(keystore), "-passout", f"pass:{password}")
+    (tls / "keystore.password").write_text(password)
+    for secret in ("ca.key", "broker.key", "keystore.password"):
+        (tls / secret).chmod(0o600)
+    cfg.ca_file.chmod(0o644)
+    log(f"made a certificate authority and the broker's certificate in {tls}")
+
+
+def ensure_kafka_credentials(cfg: Config) -> dict[str, str]:
+    """A random password per principal, made once with the storage (the SCRAM users are created at format)."""
+    passwords = cfg.kafka_passwords()
+    if all(p in passwords for p in KAFKA_PRINCIPALS):
+        return passwords
+    if (cfg.kafka_data / "meta.properties").exists():
+        raise fixable(f"the Kafka storage in {cfg.kafka_data} was made without SCRAM users (an older devstack): "
+                      "`make clean` (deletes local Kafka and Postgres data) and start again")
+    passwords = {p: secrets.token_urlsafe(18) for p in KAFKA_PRINCIPALS}
+    cfg.kafka_dir.mkdir(parents=True, exist_ok=True)
+    cfg.credentials_file.write_text(json.dumps(passwords, indent=2) + "\n")
+    cfg.credentials_file.chmod(0o600)
+    return passwords
+
+
+def jaas(user: str, password: str) -> str:
+    return (f'org.apache.kafka.common.security.scram.ScramLoginModule required '
+            f'username="{user}" password="{password}";')
+
+
+def write_client_properties(cfg: Config) -> None:
+    """client-<principal>.properties for Kafka's own tools (``--command-config``), readable by the owner only."""
+    for principal, password in cfg.kafka_passwords().items():
+        path = cfg.client_properties(principal)
+        path.write_text("\n".join([
+            f"# {principal} on the devstack broker: kafka-topics.sh --bootstrap-server {cfg.bootstrap_servers} "
+            f"--command-config {path} --list",
+            "security.protocol=SASL_SSL",
+            f"sasl.mechanism={SCRAM_MECHANISM}",
+            f"sasl.jaas.config={jaas(principal, password)}",
+            "ssl.truststore.type=PEM",
+            f"ssl.truststore.location={cfg.ca_file}",
+            "",
+        ]))
+        path.chmod(0o600)
+
+
 def kafka_properties(cfg: Config) -> str:
+    passwords = cfg.kafka_passwords()
+    tls = cfg.tls_dir
     return "\n".join([
         "# Generated by scripts/devstack.py on every start; edits are overwritten.",
         "process.roles=broker,controller",
         "node.id=1",
-        f"listeners=PLAINTEXT://127.0.0.1:{cfg.kafka_port},CONTROLLER://127.0.0.1:{cfg.controller_port}",
-        f"advertised.listeners=PLAINTEXT://127.0.0.1:{cfg.kafka_port}",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "inter.broker.listener.name=PLAINTEXT",
+        # Clients (and the broker itself) authenticate with SCRAM over TLS; nothing is offered in plain text.
+        # The controller listener takes only TLS clients holding a certificate of our CA (the broker itself).
+        f"listeners=CLIENT://127.0.0.1:{cfg.kafka_port},CONTROLLER://127.0.0.1:{cfg.controller_port}",
+        f"advertised.listeners=CLIENT://127.0.0.1:{cfg.kafka_port}",
+        "listener.security.protocol.map=CLIENT:SASL_SSL,CONTROLLER:SSL",
+        "inter.broker.listener.name=CLIENT",
         "controller.listener.names=CONTROLLER",
         f"controller.quorum.bootstrap.servers=127.0.0.1:{cfg.controller_port}",
+        f"sasl.enabled.mechanisms={SCRAM_MECHANISM}",
+        f"sasl.mechanism.inter.broker.protocol={SCRAM_MECHANISM}",
+        f"listener.name.client.{SCRAM_MECHANISM.lower()}.sasl.jaas.config={jaas('admin', passwords.get('admin', ''))}",
+        "ssl.keystore.type=PKCS12",
+        f"ssl.keystore.location={tls / 'broker.p12'}",
+        f"ssl.keystore.password={(tls / 'keystore.password').read_text().strip()}",
+        f"ssl.key.password={(tls / 'keystore.password').read_text().strip()}",
+        "ssl.truststore.type=PEM",
+        f"ssl.truststore.location={cfg.ca_file}",
+        "ssl.endpoint.identification.algorithm=https",
+        "listener.name.controller.ssl.client.auth=required",
+        f"ssl.principal.mapping.rules=RULE:^CN=({re.escape(BROKER_CERT_CN)})$/$1/,DEFAULT",
+        # Least privilege: what no ACL allows is denied (ACLs: jeugdhulp_common.broker_access).
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found=false",
+        f"super.users=User:admin;User:{BROKER_CERT_CN}",
         f"log.dirs={cfg.kafka_data}",
         # single node
         "num.partitions=3",
@@ -611,8 +762,10 @@ def format_kafka_storage(cfg: Config) -> None:
         return
     uuid = run_step(kafka_java(cfg, "kafka.tools.StorageTool", "random-uuid"),
                     check=True).stdout.strip().splitlines()[-1]
+    scram = [arg for name, password in cfg.kafka_passwords().items()
+             for arg in ("--add-scram", f"{SCRAM_MECHANISM}=[name={name},password={password}]")]
     result = run_step(kafka_java(cfg, "kafka.tools.StorageTool", "format", "--standalone",
-                                 "--cluster-id", uuid, "--config", str(cfg.kafka_props)))
+                                 "--cluster-id", uuid, "--config", str(cfg.kafka_props), *scram))
     if result.returncode != 0:
         raise DevstackError(f"formatting Kafka storage failed: {(result.stdout + result.stderr).strip()}")
     log(f"formatted Kafka storage in {cfg.kafka_data} (cluster id {uuid})")
@@ -622,7 +775,11 @@ def launch_kafka(cfg: Config) -> int:
     """Start the broker detached; returns its pid without waiting for it to answer."""
     cfg.kafka_data.mkdir(parents=True, exist_ok=True)
     cfg.logs_dir.mkdir(parents=True, exist_ok=True)
+    ensure_tls(cfg)
+    ensure_kafka_credentials(cfg)
+    write_client_properties(cfg)
     cfg.kafka_props.write_text(kafka_properties(cfg))
+    cfg.kafka_props.chmod(0o600)  # holds the administrator's password
     format_kafka_storage(cfg)
     jvm = [
         *shlex.split(cfg.kafka_heap),
@@ -650,11 +807,24 @@ def wait_kafka_ready(cfg: Config, pid: int) -> None:
         if not pid_alive(pid):
             raise DevstackError(f"Kafka (pid {pid}) exited while starting; log tail:\n"
                                 f"{tail(cfg.kafka_out)}\n{tail(cfg.logs_dir / 'server.log')}")
-        return kafka_api_versions_ok(cfg.kafka_port)
+        return kafka_api_versions_ok(cfg)
 
     if not wait_until(ready, KAFKA_START_TIMEOUT):
         raise DevstackError(f"Kafka (pid {pid}) did not answer ApiVersions on {cfg.bootstrap_servers} "
                             f"within {KAFKA_START_TIMEOUT:.0f} s; log tail:\n{tail(cfg.logs_dir / 'server.log')}")
+
+
+def apply_kafka_acls(cfg: Config) -> None:
+    """The services' and ops' ACLs, applied as the administrator by the project's own module (idempotent)."""
+    result = run_step([sys.executable, "-m", "jeugdhulp_common.broker_access", "apply"],
+                      env={**os.environ, **cfg.kafka_env(("admin",))}, cwd=REPO)
+    if result.returncode != 0:
+        detail = (result.stdout + result.stderr).strip()[-800:]
+        if "No module named" in detail:
+            raise fixable("the broker's ACLs are applied by the project's Python package: run devstack through "
+                          "make (its .venv), or `pip install -e .` first")
+        raise DevstackError(f"applying the broker's ACLs failed: {detail}")
+    log(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "ACLs applied")
 
 
 def kafka_ports(cfg: Config) -> list[tuple[int, str]]:
@@ -865,7 +1035,7 @@ def stop_pg(cfg: Config) -> None:
 
 def kafka_state(cfg: Config) -> tuple[int | None, bool]:
     pid = kafka_pid(cfg)
-    return pid, bool(pid) and kafka_api_versions_ok(cfg.kafka_port)
+    return pid, bool(pid) and kafka_api_versions_ok(cfg)
 
 
 def pg_state(cfg: Config, bin_dir: Path | None = None) -> tuple[int | None, bool]:
@@ -892,13 +1062,16 @@ def bring_up(cfg: Config, kafka: bool = True, postgres: bool = True) -> None:
                 ensure_databases(cfg, bin_dir)
             if new_kafka:
                 wait_kafka_ready(cfg, new_kafka)
+                apply_kafka_acls(cfg)
         except BaseException:
             if new_kafka:  # don't leave a half-started broker behind
                 with signals_held("stopping the new broker, please wait", reraise=False):
                     stop_kafka(cfg)
             raise
         if kafka:
-            log(f"kafka {'started' if start_kafka else 'already running'} on {cfg.bootstrap_servers}")
+            log(f"kafka {'started' if start_kafka else 'already running'} on {cfg.bootstrap_servers} (SASL_SSL, "
+                f"{SCRAM_MECHANISM}); CA {cfg.ca_file}; client configuration for Kafka's tools: "
+                f"{cfg.client_properties('admin')} (administrator), {cfg.client_properties('ops')} (ops)")
         if postgres:
             log(f"postgres {'started' if start_postgres else 'already running'} on 127.0.0.1:{cfg.pg_port}")
 
@@ -1070,7 +1243,9 @@ class Service:
         self.pump: threading.Thread | None = None
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, **self.cfg.env_vars(), "PYTHONUNBUFFERED": "1"}
+        """The service's own Kafka principal only (least privilege), not the others'."""
+        inherited = {k: v for k, v in os.environ.items() if "_KAFKA_SASL_" not in k}
+        return {**inherited, **self.cfg.env_vars((self.name,)), "PYTHONUNBUFFERED": "1"}
 
     def start(self, *args: str) -> subprocess.Popen:
         command = [sys.executable, "-m", self.name, *args]

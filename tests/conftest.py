@@ -27,12 +27,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 async def infra() -> None:
     """Migrations applied and every topic created, once per session (autouse in integration/ and e2e/)."""
     support.migrate_all()
-    await ensure_topics(
-        support.kafka(),
-        [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)],
-        partitions=3,
-        replication_factor=1,
-    )
+    names = [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)]
+    await ensure_topics(support.kafka(), names, partitions=3, replication_factor=1, configs=topics.topic_configs(names, dlt_retention_hours=336))
 
 
 @pytest.fixture(scope="session")

@@ -176,7 +176,7 @@ class EventConsumer:
             },
         ) as span:
             try:
-                ev = decode(record.value, headers)
+                ev = decode(record.value, headers, topic=record.topic)
             except DecodeError as exc:
                 span.set_attribute("jeugdhulp.dead_lettered", True)
                 await self.dead_letter(record, reason=exc.reason, attempts=0)

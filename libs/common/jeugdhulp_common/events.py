@@ -190,8 +190,13 @@ def safe_validation_summary(err: ValidationError) -> str:
     return "; ".join(parts)[:1000]
 
 
-def decode(value: bytes | None, headers: Mapping[str, str], registry: Registry = REGISTRY) -> Event:
-    """Turn a Kafka record (value + decoded headers) into its event model, or raise :class:`DecodeError`."""
+def decode(value: bytes | None, headers: Mapping[str, str], registry: Registry = REGISTRY, *, topic: str | None = None) -> Event:
+    """Turn a Kafka record (value + decoded headers) into its event model, or raise :class:`DecodeError`.
+
+    With ``topic`` (every consumer passes the record's topic) the event's provenance is checked too: its type
+    must be registered for that topic and its CloudEvents ``source`` must be the type's producer, the one
+    service that owns the topic. Anything else is refused, whatever its body says.
+    """
     if headers.get("ce_specversion") != SPECVERSION:
         raise DecodeError("missing or unsupported ce_specversion header")
     event_type = headers.get("ce_type")
@@ -202,6 +207,11 @@ def decode(value: bytes | None, headers: Mapping[str, str], registry: Registry =
     cls = registry.get(event_type or "", version)
     if cls is None:
         raise DecodeError(f"unknown event type {event_type!r} version {version}")
+    if topic is not None:
+        if cls.topic != topic:
+            raise DecodeError(f"provenance: {event_type} does not belong on topic {topic}")
+        if headers.get("ce_source") != source_of(cls.producer):
+            raise DecodeError(f"provenance: ce_source {headers.get('ce_source', '')[:100]!r} is not {source_of(cls.producer)!r}, the producer of {event_type}")
     if value is None:
         raise DecodeError("empty message value")
     try:

@@ -106,6 +106,17 @@ class KafkaConnection:
             opts.update(sasl_mechanism=self.sasl_mechanism, sasl_plain_username=self.sasl_username, sasl_plain_password=self.sasl_password)
         return opts
 
+    def librdkafka_config(self) -> dict[str, str]:
+        """The same connection for confluent-kafka (librdkafka), used only for ACL and SCRAM-user administration."""
+        cfg = {"bootstrap.servers": self.bootstrap_servers, "security.protocol": self.security_protocol.lower()}
+        if self.uses_tls:
+            cfg["ssl.endpoint.identification.algorithm"] = "https"
+            if self.ssl_cafile:
+                cfg["ssl.ca.location"] = self.ssl_cafile
+        if self.uses_sasl:
+            cfg.update({"sasl.mechanism": self.sasl_mechanism, "sasl.username": self.sasl_username or "", "sasl.password": self.sasl_password or ""})
+        return cfg
+
     def producer(self, **kw: Any) -> AIOKafkaProducer:
         """An idempotent producer, acks from all in-sync replicas (override with ``kw``)."""
         opts: dict[str, Any] = {"enable_idempotence": True, "acks": "all", "linger_ms": 5, "request_timeout_ms": 15000}

@@ -1,12 +1,13 @@
-"""Topic creation (the broker does not auto-create topics)."""
+"""Topic creation (the broker does not auto-create topics) with explicit configuration."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aiokafka.admin import NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 
 from jeugdhulp_common.kafka import KafkaConnection
@@ -14,9 +15,22 @@ from jeugdhulp_common.kafka import KafkaConnection
 log = logging.getLogger(__name__)
 
 
-async def ensure_topics(kafka: KafkaConnection, topics: Iterable[str], *, partitions: int, replication_factor: int, attempts: int = 30) -> None:
-    """Create the topics that do not exist yet. Retries while the broker is not reachable."""
+async def ensure_topics(
+    kafka: KafkaConnection,
+    topics: Iterable[str],
+    *,
+    partitions: int,
+    replication_factor: int,
+    configs: Mapping[str, Mapping[str, str]] | None = None,
+    attempts: int = 30,
+) -> None:
+    """Create the topics that do not exist yet, with ``configs[topic]``; topics that exist get those configs set.
+
+    Retries while the broker is not reachable. The caller's principal needs CREATE, DESCRIBE and (for configs)
+    ALTER_CONFIGS on these topics only.
+    """
     wanted = sorted(set(topics))
+    configs = configs or {}
     for attempt in range(1, attempts + 1):
         admin = kafka.admin(request_timeout_ms=10000)
         try:
@@ -25,9 +39,15 @@ async def ensure_topics(kafka: KafkaConnection, topics: Iterable[str], *, partit
             missing = [t for t in wanted if t not in existing]
             if missing:
                 try:
-                    await admin.create_topics([NewTopic(t, partitions, replication_factor) for t in missing])
+                    await admin.create_topics(
+                        [NewTopic(t, partitions, replication_factor, topic_configs=dict(configs.get(t, {}))) for t in missing]
+                    )
                 except TopicAlreadyExistsError:
-                    pass  # created concurrently by another service
+                    pass  # created concurrently by another process
+            present = [t for t in wanted if t in existing and configs.get(t)]
+            if present:
+                # AlterConfigs replaces a topic's dynamic configs: ours are the whole set for these topics.
+                await admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, t, dict(configs[t])) for t in present])
             return
         except KafkaError as exc:
             if attempt == attempts:

@@ -122,11 +122,13 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
 
 
 async def prepare_topics(defn: ServiceDefinition, settings: CommonSettings) -> None:
+    """The service's own topics (its events and its dead-letter topic): its principal may create no others."""
     await ensure_topics(
         settings.kafka,
-        [*topics.EVENT_TOPICS, topics.dead_letter_topic(defn.name)],
+        topics.owned_topics(defn.name),
         partitions=settings.topic_partitions,
         replication_factor=settings.topic_replication_factor,
+        configs=topics.topic_configs(topics.owned_topics(defn.name), dlt_retention_hours=settings.dlt_retention_hours),
     )
 
 

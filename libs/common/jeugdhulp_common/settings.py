@@ -44,6 +44,8 @@ class CommonSettings(BaseSettings):
     # Topic creation (single-node dev broker: 1 replica)
     topic_partitions: int = Field(3, validation_alias="JH_TOPIC_PARTITIONS")
     topic_replication_factor: int = Field(1, validation_alias="JH_TOPIC_REPLICATION_FACTOR")
+    # Dead-letter topics hold micro (P-class) data: they are kept no longer than this.
+    dlt_retention_hours: float = Field(336.0, validation_alias="JH_DLT_RETENTION_HOURS", gt=0)
 
 
     @property

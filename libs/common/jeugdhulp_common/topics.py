@@ -37,6 +37,48 @@ EVENT_TOPICS = (
 MESO_MACRO_TOPICS = (AANMELDING_MESO, SIGNALERING_MESO, SIGNALERING_MACRO)
 
 
+TOPIC_OWNER: dict[str, str] = {
+    AANMELDING_MICRO: "aanmelding",
+    AANMELDING_MESO: "aanmelding",
+    TRAJECT_MICRO: "traject",
+    TRAJECT_MICRO_INTERN: "traject",
+    SIGNALERING_MESO: "signalering",
+    SIGNALERING_MACRO: "signalering",
+}
+"""The one service that may write each topic (its broker ACL, and the provenance check of every consumer)."""
+
+SERVICE_READS: dict[str, tuple[str, ...]] = {
+    "aanmelding": (),
+    "traject": (AANMELDING_MICRO,),
+    "signalering": (AANMELDING_MICRO, TRAJECT_MICRO, TRAJECT_MICRO_INTERN),
+}
+"""The topics each service's handlers consume, and so the only topics its principal may read (a test keeps
+this equal to the handlers)."""
+
+INTERNAL_TOPICS = (TRAJECT_MICRO_INTERN,)
+"""Never granted to a subscriber: for signalering's de-identification only."""
+
+SUBSCRIBER_PRESETS: dict[str, tuple[str, ...]] = {
+    # Jeugdhulpregie: aanmelding and start, blokkade changes, extension, regie handover, closure, DIW requests.
+    "act": (AANMELDING_MICRO, TRAJECT_MICRO),
+}
+
+
 def dead_letter_topic(consumer_group: str) -> str:
     """Each consuming service has its own dead-letter topic."""
     return f"jeugdhulp.{consumer_group}.dlt"
+
+
+def is_dead_letter_topic(topic: str) -> bool:
+    return topic.startswith("jeugdhulp.") and topic.endswith(".dlt")
+
+
+def owned_topics(service: str) -> list[str]:
+    """The topics a service writes: its event topics and its own dead-letter topic."""
+    return sorted(t for t, owner in TOPIC_OWNER.items() if owner == service) + [dead_letter_topic(service)]
+
+
+def topic_configs(names: list[str] | tuple[str, ...], *, dlt_retention_hours: float) -> dict[str, dict[str, str]]:
+    """The configuration set explicitly on each topic when it is created: dead-letter topics hold micro data,
+    so they are kept no longer than ``JH_DLT_RETENTION_HOURS`` (never the broker's default)."""
+    return {t: {"retention.ms": str(int(dlt_retention_hours * 3600 * 1000))} for t in names if is_dead_letter_topic(t)}
