@@ -90,12 +90,13 @@ KAFKA_VERSION = "4.3.1"
 LOG4J_VERSION = "2.25.4"
 MIN_JAVA = 17
 
-DATABASES = ("aanmelding", "traject", "signalering", "bench")
+DATABASES = ("aanmelding", "traject", "signalering", "webhooks", "bench")
 # (service module, port variable, default port)
 SERVICES = (
     ("aanmelding", "JH_AANMELDING_PORT", 8001),
     ("traject", "JH_TRAJECT_PORT", 8002),
     ("signalering", "JH_SIGNALERING_PORT", 8003),
+    ("webhooks", "JH_WEBHOOKS_PORT", 8004),
 )
 
 KAFKA_START_TIMEOUT = 60.0
