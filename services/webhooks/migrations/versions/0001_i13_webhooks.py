@@ -21,8 +21,8 @@ def upgrade() -> None:
     create_common_tables()
     # Same way as jeugdhulp_common.migrations.create_common_tables (tables declared once, in adapters/tables.py).
     for table in metadata.sorted_tables:
-        op.create_table(table.name, *(c._copy() for c in table.columns), *(con._copy() for con in table.constraints if con.name))
-        for index in table.indexes:
+        op.create_table(table.name, *(c._copy() for c in table.columns), *(con._copy() for con in list(table.constraints) if con.name))
+        for index in list(table.indexes):
             op.create_index(index.name, table.name, [c.name for c in index.columns], unique=index.unique, **index.dialect_kwargs)
 
 

@@ -101,10 +101,9 @@ def routers(rt: Runtime) -> list[APIRouter]:
     ctx = uc.Context(rt.sessionmaker, s.allowed(), dt.timedelta(hours=s.secret_overlap_hours))  # type: ignore[attr-defined]
     who = Depends(rt.require(Toegangsrol.PARTNER, Toegangsrol.COORDINATOR))
     r = APIRouter(prefix="/subscriptions", tags=["subscriptions"], responses=problem_responses(401, 403, 422))
-    Caller = Annotated[Principal, who]
 
     @r.post("", status_code=201, response_model=NieuwAbonnementOut, responses=problem_responses(404))
-    async def create(body: NieuwAbonnement, p: Caller) -> NieuwAbonnementOut:
+    async def create(body: NieuwAbonnement, p: Principal = who) -> NieuwAbonnementOut:
         """Subscribe a URL to event types. The answer holds the signing secret, shown this once."""
         ab, secret = await uc.maak(
             ctx, p, url=body.url, event_types=body.event_types, description=body.description, organisatie=body.organisatie, profiel=body.profiel
@@ -112,57 +111,57 @@ def routers(rt: Runtime) -> list[APIRouter]:
         return NieuwAbonnementOut(**AbonnementOut.van(ab).model_dump(), secret=secret)
 
     @r.get("", response_model=list[AbonnementOut])
-    async def list_(p: Caller, limit: Limit = 50, offset: Offset = 0) -> list[AbonnementOut]:
+    async def list_(p: Principal = who, limit: Limit = 50, offset: Offset = 0) -> list[AbonnementOut]:
         """Your organisation's subscriptions (the coördinator: all)."""
         return [AbonnementOut.van(a) for a in await uc.lijst(ctx, p, limit, offset)]
 
     @r.get("/{sid}", response_model=AbonnementOut, responses=problem_responses(404))
-    async def get(sid: uuid.UUID, p: Caller) -> AbonnementOut:
+    async def get(sid: uuid.UUID, p: Principal = who) -> AbonnementOut:
         return AbonnementOut.van(await uc.lees(ctx, p, sid))
 
     @r.patch("/{sid}", response_model=AbonnementOut, responses=problem_responses(404))
-    async def update(sid: uuid.UUID, body: Wijziging, p: Caller) -> AbonnementOut:
+    async def update(sid: uuid.UUID, body: Wijziging, p: Principal = who) -> AbonnementOut:
         """Change the URL, the event types or the description."""
         return AbonnementOut.van(await uc.wijzig(ctx, p, sid, url=body.url, event_types=body.event_types, description=body.description))
 
     @r.post("/{sid}/pause", response_model=AbonnementOut, responses=problem_responses(404))
-    async def pause(sid: uuid.UUID, p: Caller) -> AbonnementOut:
+    async def pause(sid: uuid.UUID, p: Principal = who) -> AbonnementOut:
         """Stop sending; events keep being queued and go out after resume."""
         return AbonnementOut.van(await uc.zet_status(ctx, p, sid, repo.PAUSED))
 
     @r.post("/{sid}/resume", response_model=AbonnementOut, responses=problem_responses(404))
-    async def resume(sid: uuid.UUID, p: Caller) -> AbonnementOut:
+    async def resume(sid: uuid.UUID, p: Principal = who) -> AbonnementOut:
         """Send again (also after the receiver's 410 disabled the subscription)."""
         return AbonnementOut.van(await uc.zet_status(ctx, p, sid, repo.ACTIVE))
 
     @r.delete("/{sid}", status_code=204, responses=problem_responses(404))
-    async def delete(sid: uuid.UUID, p: Caller) -> Response:
+    async def delete(sid: uuid.UUID, p: Principal = who) -> Response:
         """Delete the subscription, its secrets and its delivery log."""
         await uc.verwijder(ctx, p, sid)
         return Response(status_code=204)
 
     @r.post("/{sid}/secret/rotate", response_model=RotatieOut, responses=problem_responses(404))
-    async def rotate(sid: uuid.UUID, p: Caller, body: Rotatie | None = None) -> RotatieOut:
+    async def rotate(sid: uuid.UUID, p: Principal = who, body: Rotatie | None = None) -> RotatieOut:
         """A new signing secret (shown once). During the overlap, messages carry a signature with each valid secret."""
         overlap = None if body is None or body.overlap_seconds is None else dt.timedelta(seconds=body.overlap_seconds)
         secret, tot = await uc.roteer(ctx, p, sid, overlap)
         return RotatieOut(secret=secret, previous_secret_expires_at=tot)
 
     @r.post("/{sid}/test", status_code=202, response_model=PingOut, responses=problem_responses(404))
-    async def test(sid: uuid.UUID, p: Caller) -> PingOut:
+    async def test(sid: uuid.UUID, p: Principal = who) -> PingOut:
         """Send a test message (type be.jeugdhulp.webhooks.Ping) through the normal delivery path."""
         return PingOut(webhook_id=await uc.ping(ctx, p, sid))
 
     @r.get("/{sid}/deliveries", response_model=list[LeveringOut], responses=problem_responses(404))
     async def deliveries(
-        sid: uuid.UUID, p: Caller, status: Literal["PENDING", "DELIVERED", "FAILED"] | None = Query(None), limit: Limit = 50, offset: Offset = 0
+        sid: uuid.UUID, p: Principal = who, status: Literal["PENDING", "DELIVERED", "FAILED"] | None = Query(None), limit: Limit = 50, offset: Offset = 0
     ) -> list[LeveringOut]:
         """The delivery log, newest first: status, attempts, last status code and error (never the receiver's body)."""
         rows = await uc.leveringen(ctx, p, sid, status, limit, offset)
         return [LeveringOut(**{k: getattr(row, k) for k in LeveringOut.model_fields}) for row in rows]
 
     @r.post("/{sid}/replay", response_model=HerhalingOut, responses=problem_responses(404))
-    async def replay(sid: uuid.UUID, body: Herhaling, p: Caller) -> HerhalingOut:
+    async def replay(sid: uuid.UUID, body: Herhaling, p: Principal = who) -> HerhalingOut:
         """Send again every message of events that occurred in [from, until), with their original webhook-id."""
         return HerhalingOut(requeued=await uc.herhaal(ctx, p, sid, body.from_, body.until))
 
