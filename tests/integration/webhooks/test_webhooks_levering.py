@@ -233,3 +233,42 @@ async def test_subscription_rules(api: httpx.AsyncClient, ontvanger: Ontvanger) 
         r = await api.post("/subscriptions", json={"url": bad}, headers=auth(partner))
         assert r.status_code == 422 and r.json()["errors"][0]["field"] == "url", (bad, r.text)
         assert r.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_traject_events_reach_the_organisations_of_the_traject_only(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:
+    from jeugdhulp_common.contracts.traject import RolToewijzing, StartgesprekGepland, TrajectAfgerond, TrajectBlokkadeGewijzigd, TrajectGestart, TrajectRolToegewezen
+    from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, Rol
+
+    tag = uuid.uuid4().hex[:6]
+    aanmelder, rol, later, vreemd = (f"{n} {tag}" for n in ("Aanmelder", "Rolhouder", "Later", "Vreemd"))
+    keys = {o: await sleutel(o, Toegangsrol.PARTNER) for o in (aanmelder, rol, later, vreemd)}
+    subs = {o: await abonneer(api, keys[o], ontvanger.url(f"/t-{i}-{tag}")) for i, o in enumerate((aanmelder, rol, later, vreemd))}
+    path = {o: f"/t-{i}-{tag}" for i, o in enumerate((aanmelder, rol, later, vreemd))}
+    aid, tid = uuid.uuid4(), uuid.uuid4()
+    await publiceer(gescreend(aanmelder, aid))
+    await support.wait_for(lambda: ontvanger.delivered(path[aanmelder]), timeout=60, what="the aanmelding is known")
+
+    gepland = StartgesprekGepland(traject_id=tid, datum=dt.date(2026, 12, 1), genodigden=[])
+    gestart = TrajectGestart(
+        traject_id=tid, aanmelding_id=aid, startdatum=dt.date(2026, 12, 1), evaluatie_datum=dt.date(2027, 3, 1),
+        rollen=[RolToewijzing(rol=Rol.TRAJECTCOORDINATOR, organisatie=rol)], trajectcoordinator_gemandateerd=True,
+    )
+    blokkade = TrajectBlokkadeGewijzigd(traject_id=tid, van=None, naar=BlokkadeStatus.GEBLOKKEERD, acute_crisis=False)
+    toegewezen = TrajectRolToegewezen(traject_id=tid, rol=Rol.CASEMANAGER, organisatie=later)
+    afgerond = TrajectAfgerond(traject_id=tid, afgerond_op=dt.date(2027, 3, 1), redenen=[AfrondingsReden.BLOKKADES_DOORBROKEN])
+    await publiceer(gepland, gestart, blokkade, toegewezen, afgerond)
+
+    def types(o: str) -> list[str]:
+        return [r.json["type"].rsplit(".", 1)[1] for r in ontvanger.delivered(path[o]).values()]  # arrival order
+
+    await support.wait_for(lambda: "TrajectAfgerond" in types(rol) and "TrajectAfgerond" in types(later) and "TrajectAfgerond" in types(aanmelder),
+                           timeout=60, what="afgerond everywhere")
+    full = ["TrajectGestart", "TrajectBlokkadeGewijzigd", "TrajectRolToegewezen", "TrajectAfgerond"]
+    assert types(rol) == full  # never the P-class StartgesprekGepland
+    assert types(aanmelder) == ["AanmeldingGescreend", *full]
+    assert types(later) == ["TrajectRolToegewezen", "TrajectAfgerond"]  # from its role on, not before
+    assert (await deliveries(api, keys[vreemd], subs[vreemd]["id"])) == [] and ontvanger.at(path[vreemd]) == []
+    for o in (aanmelder, rol, later):
+        for r in ontvanger.at(path[o]):
+            check_privacy(r)
+            Webhook(subs[o]["secret"]).verify(r.body, r.headers)

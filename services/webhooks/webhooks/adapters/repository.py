@@ -155,7 +155,7 @@ async def geldige_geheimen(session: AsyncSession, ids: Iterable[uuid.UUID], now:
 
 _CLAIM = text(
     """
-    SELECT d.id, d.subscription_id, d.webhook_id, d.payload, d.attempts, d.window_started_at, s.url
+    SELECT d.id, d.subscription_id, d.webhook_id, d.event_type, d.payload, d.attempts, d.window_started_at, d.trace, s.url
     FROM delivery d JOIN subscription s ON s.id = d.subscription_id
     WHERE d.status = 'PENDING' AND d.next_attempt_at <= :now AND s.status = 'ACTIVE'
       AND NOT EXISTS (

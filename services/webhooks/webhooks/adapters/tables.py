@@ -29,6 +29,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData()
 
@@ -72,6 +73,7 @@ delivery_table = Table(
     Column("event_type", Text, nullable=False),
     Column("aggregate_key", Text, nullable=False),
     Column("payload", Text, nullable=False),
+    Column("trace", JSONB),  # the consuming span's W3C trace context: each attempt's span is its child
     Column("status", Text, nullable=False),  # PENDING | DELIVERED | FAILED
     Column("attempts", Integer, nullable=False, server_default="0"),
     Column("occurred_at", DateTime(timezone=True), nullable=False),

@@ -14,6 +14,8 @@ import datetime as dt
 import logging
 import random
 
+from jeugdhulp_common.tracing import context_from, tracer
+from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from webhooks.adapters import repository as repo
@@ -94,4 +96,20 @@ class Bezorger:
         if not geheimen:
             return Antwoord(None, error="no valid signing secret")
         headers = bericht.headers(r.webhook_id, r.payload, geheimen, utcnow())
-        return await self.afzender.post(r.url, headers, r.payload)
+        with tracer().start_as_current_span(
+            "webhook deliver",
+            context=context_from(r.trace or {}),
+            kind=trace.SpanKind.CLIENT,
+            attributes={
+                "webhook.id": r.webhook_id,
+                "webhook.subscription_id": str(r.subscription_id),
+                "webhook.attempt": r.attempts + 1,
+                "cloudevents.event_type": r.event_type,
+            },
+        ) as span:
+            a = await self.afzender.post(r.url, headers, r.payload)
+            if a.status_code is not None:
+                span.set_attribute("http.response.status_code", a.status_code)
+            if a.error is not None:
+                span.set_attribute("error.type", a.error[:100])
+            return a

@@ -8,6 +8,7 @@ import logging
 
 from jeugdhulp_common.consumer import Handler, MessageMeta
 from jeugdhulp_common.events import REGISTRY, Event
+from jeugdhulp_common.tracing import current_carrier
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webhooks.adapters import repository as repo
@@ -22,6 +23,7 @@ async def verdeel(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
     await repo.leer(session, feiten(ev))
     cls = type(ev)
     orgs = await repo.organisaties(session, ev) if scoped(cls) else None
+    trace = current_carrier() or None
     rows = []
     for sub in await repo.ontvangers(session):
         if receives(sub.abonnee, ev, orgs):
@@ -35,6 +37,7 @@ async def verdeel(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
                     "payload": bericht.body(ev, thin=is_thin(cls)),
                     "status": repo.PENDING,
                     "occurred_at": ev.occurred_at,
+                    "trace": trace,
                 }
             )
     n = await repo.voeg_leveringen_toe(session, rows)
