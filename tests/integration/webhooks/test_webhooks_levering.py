@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -23,8 +24,13 @@ ACT = "Jeugdhulpregie (webhooks test)"
 
 
 @pytest.fixture(scope="module")
-async def wh(log_dir, infra) -> AsyncIterator[support.ServiceProcess]:
-    proc = start_webhooks(log_dir)
+def trace_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("webhooks-traces") / "spans.jsonl"
+
+
+@pytest.fixture(scope="module")
+async def wh(log_dir, infra, trace_file: Path) -> AsyncIterator[support.ServiceProcess]:
+    proc = start_webhooks(log_dir, JH_TRACE_FILE=str(trace_file))
     try:
         await proc.wait_healthy(timeout=90)
         yield proc
@@ -33,8 +39,9 @@ async def wh(log_dir, infra) -> AsyncIterator[support.ServiceProcess]:
 
 
 @pytest.fixture(scope="module")
-async def aanmelding(log_dir, infra) -> AsyncIterator[support.ServiceProcess]:
-    proc = support.ServiceProcess("aanmelding", "serve", log_dir=log_dir, env={"JH_RELAY_IDLE_SECONDS": "0.1"}, port=support.free_port()).start()
+async def aanmelding(log_dir, infra, trace_file: Path) -> AsyncIterator[support.ServiceProcess]:
+    env = {"JH_RELAY_IDLE_SECONDS": "0.1", "JH_TRACE_FILE": str(trace_file)}
+    proc = support.ServiceProcess("aanmelding", "serve", log_dir=log_dir, env=env, port=support.free_port()).start()
     try:
         await proc.wait_healthy(timeout=90)
         yield proc
@@ -66,7 +73,7 @@ async def deliveries(api: httpx.AsyncClient, key: str, sid: str, **params: str) 
     return resp.json()
 
 
-async def test_partner_gets_signed_events_of_its_own_aanmelding_only(api: httpx.AsyncClient, aanmelding, ontvanger: Ontvanger) -> None:
+async def test_partner_gets_signed_events_of_its_own_aanmelding_only(api: httpx.AsyncClient, aanmelding, ontvanger: Ontvanger, trace_file: Path) -> None:
     keys = {org: await sleutel(org, Toegangsrol.PARTNER, services=("webhooks", "aanmelding")) for org in (ORG_W, ORG_X)}
     coord = await sleutel(ACT, Toegangsrol.COORDINATOR)
     sub_w = await abonneer(api, keys[ORG_W], ontvanger.url("/w"), description="W's case file")
@@ -121,6 +128,19 @@ async def test_partner_gets_signed_events_of_its_own_aanmelding_only(api: httpx.
     assert (await api.get(f"/subscriptions/{sub_x['id']}", headers=auth(keys[ORG_W]))).status_code == 404
     everything = (await api.get("/subscriptions", params={"limit": 200}, headers=auth(coord))).json()
     assert {sub_w["id"], sub_x["id"], sub_act["id"]} <= {s["id"] for s in everything}
+
+    # One trace from the partner's POST to the delivery attempt: POST (aanmelding) -> publish -> process (webhooks) -> deliver.
+    def deliver_span() -> dict | None:
+        return next((s for s in support.read_spans(trace_file) if s["name"] == "webhook deliver" and s["attributes"].get("webhook.id") == w.headers["webhook-id"]), None)
+
+    span = await support.wait_for(deliver_span, timeout=30, what="the delivery span")
+    by_id = {s["span_id"]: s for s in support.read_spans(trace_file) if s["trace_id"] == span["trace_id"]}
+    chain = [span]
+    while chain[-1]["parent_span_id"] in by_id:
+        chain.append(by_id[chain[-1]["parent_span_id"]])
+    assert chain[1]["service"] == "webhooks" and chain[1]["name"] == "jeugdhulp.aanmelding.micro process"
+    assert chain[-1]["service"] == "aanmelding" and chain[-1]["parent_span_id"] is None and chain[-1]["kind"] == "SERVER"
+    assert span["attributes"]["http.response.status_code"] == 200
 
 
 async def test_500_three_times_then_200_redelivers_with_the_same_id_and_keeps_order(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:
