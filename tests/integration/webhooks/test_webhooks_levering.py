@@ -165,6 +165,19 @@ async def test_500_three_times_then_200_redelivers_with_the_same_id_and_keeps_or
     assert log[str(first.event_id)]["lastError"] is None
 
 
+async def test_retry_after_is_honoured(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:
+    org = f"Voorziening RA {uuid.uuid4().hex[:6]}"
+    key = await sleutel(org, Toegangsrol.PARTNER)
+    await abonneer(api, key, ontvanger.url("/retry-after", (429, {"Retry-After": "3"}), (503, {"Retry-After": "2"})))
+    await publiceer(gescreend(org))
+    await support.wait_for(lambda: ontvanger.delivered("/retry-after"), timeout=60, what="delivered")
+    a, b, c = ontvanger.at("/retry-after")
+    assert [a.status, b.status, c.status] == [429, 503, 200]
+    # The backoff base is 0.3 s here; the receiver asked for 3 s, then 2 s.
+    assert b.at - a.at >= 3 and c.at - b.at >= 2
+    assert a.headers["webhook-id"] == b.headers["webhook-id"] == c.headers["webhook-id"]
+
+
 async def test_410_disables_the_subscription(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:
     org = f"Voorziening G {uuid.uuid4().hex[:6]}"
     key = await sleutel(org, Toegangsrol.PARTNER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class Ontvangen:
     headers: dict[str, str]
     body: str
     status: int
+    at: float = 0.0  # time.monotonic() on receipt
 
     @property
     def json(self) -> dict[str, Any]:
@@ -45,10 +47,11 @@ class Ontvangen:
 
 @dataclass
 class Ontvanger:
-    """A small HTTP server on 127.0.0.1: per path, a script of status codes to answer (then 200); records every request."""
+    """A small HTTP server on 127.0.0.1: per path, a script of answers (a status code, or (status, headers)), then 200;
+    records every request."""
 
     server: ThreadingHTTPServer
-    scripts: dict[str, list[int]] = field(default_factory=dict)
+    scripts: dict[str, list[int | tuple[int, dict[str, str]]]] = field(default_factory=dict)
     requests: list[Ontvangen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,7 +59,7 @@ class Ontvanger:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def url(self, path: str, *script: int) -> str:
+    def url(self, path: str, *script: int | tuple[int, dict[str, str]]) -> str:
         with self.lock:
             self.scripts[path] = list(script)
         return self.base + path
@@ -87,9 +90,12 @@ def start_ontvanger() -> Ontvanger:
             body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
             with o.lock:
                 script = o.scripts.setdefault(self.path, [])
-                status = script.pop(0) if script else 200
-                o.requests.append(Ontvangen(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+                answer = script.pop(0) if script else 200
+                status, extra = answer if isinstance(answer, tuple) else (answer, {})
+                o.requests.append(Ontvangen(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status, time.monotonic()))
             self.send_response(status)
+            for k, v in extra.items():
+                self.send_header(k, v)
             self.send_header("content-length", "0")
             self.end_headers()
 
