@@ -5,13 +5,13 @@ PY     := $(VENV)/bin/python
 STACK  := $(PY) scripts/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test unit contracts up down status clean credential kafka-subscriber bench lint chaos
+.PHONY: help install run test unit contracts contracts-release up down status clean credential kafka-subscriber bench lint chaos
 
 help:
 	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
 	@echo "make test       the whole suite against a throwaway Kafka + Postgres"
 	@echo "make unit       unit tests only (no infrastructure)"
-	@echo "make contracts  regenerate contracts/ (JSON Schema per event, AsyncAPI)"
+	@echo "make contracts  regenerate contracts/ (JSON Schema per event, AsyncAPI) and the integrators' event catalogue"
 	@echo "make up|down|status   the local infrastructure alone"
 
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -34,6 +34,11 @@ unit: install
 
 contracts: install
 	$(PY) -m jeugdhulp_common.contracts_export contracts
+	$(PY) -m webhooks.catalogue contracts/asyncapi.json docs/integrators.md
+
+# At a release: snapshot every event schema into contracts/released (the compatibility check compares against it).
+contracts-release: install
+	$(PY) -m jeugdhulp_common.contracts_compat release contracts/released
 
 up: install
 	$(STACK) up

@@ -96,17 +96,18 @@ LOG4J_DEFAULT = "2.25.5"
 # Principals of the broker (SCRAM-SHA-512 users created when the storage is formatted, KIP-900): the
 # administrator (super user: applies ACLs, used by the test suite), one per service, and ops.
 # Their ACLs are applied by `python -m jeugdhulp_common.broker_access apply` after every start.
-KAFKA_PRINCIPALS = ("admin", "aanmelding", "traject", "signalering", "ops")
+KAFKA_PRINCIPALS = ("admin", "aanmelding", "traject", "signalering", "webhooks", "ops")
 BROKER_CERT_CN = "jeugdhulp-broker"
 SCRAM_MECHANISM = "SCRAM-SHA-512"
 MIN_JAVA = 17
 
-DATABASES = ("aanmelding", "traject", "signalering", "bench")
+DATABASES = ("aanmelding", "traject", "signalering", "webhooks", "bench")
 # (service module, port variable, default port)
 SERVICES = (
     ("aanmelding", "JH_AANMELDING_PORT", 8001),
     ("traject", "JH_TRAJECT_PORT", 8002),
     ("signalering", "JH_SIGNALERING_PORT", 8003),
+    ("webhooks", "JH_WEBHOOKS_PORT", 8004),
 )
 
 KAFKA_START_TIMEOUT = 60.0

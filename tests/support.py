@@ -25,7 +25,7 @@ from aiokafka import TopicPartition
 from jeugdhulp_common.kafka import KafkaConnection
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("aanmelding", "traject", "signalering")
+SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
 
 
 def require_env(name: str) -> str:

@@ -25,7 +25,7 @@ from jeugdhulp_common.contracts.vocabulary import AanmelderCategorie
 from jeugdhulp_common.events import ce_headers, encode_body
 from jeugdhulp_common.kafka import KafkaConnection
 
-SERVICES = ("aanmelding", "traject", "signalering")
+SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
 TIMEOUT = 8
 
 

@@ -2,7 +2,7 @@
 
 A key looks like ``jh_<credential id hex>_<secret>`` and is sent as ``Authorization: Bearer <key>``.
 Only the SHA-256 of the secret is stored (the secret has 256 bits of entropy, so a fast hash is
-enough); comparison is constant-time. One credential works on all three services: the CLI writes it
+enough); comparison is constant-time. One credential works on every service: the CLI writes it
 into each service's database.
 
     python -m jeugdhulp_common.auth create --organisatie VOT --rol PARTNER     (make credential ORG=VOT ROLE=PARTNER)
@@ -34,7 +34,7 @@ from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tables import api_credential_table
 
 KEY_PREFIX = "jh"
-SERVICES = ("aanmelding", "traject", "signalering")
+SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
 
 
 class Toegangsrol(StrEnum):
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--organisatie", required=True)
     c.add_argument("--rol", action="append", required=True, choices=[r.value for r in Toegangsrol])
     c.add_argument("--omschrijving")
-    c.add_argument("--service", action="append", choices=SERVICES, help="default: all three")
+    c.add_argument("--service", action="append", choices=SERVICES, help="default: all of them")
     r = sub.add_parser("revoke", help="revoke a credential in every service's database")
     r.add_argument("credential_id", type=uuid.UUID)
     r.add_argument("--service", action="append", choices=SERVICES)

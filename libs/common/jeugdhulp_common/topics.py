@@ -51,6 +51,8 @@ SERVICE_READS: dict[str, tuple[str, ...]] = {
     "aanmelding": (),
     "traject": (AANMELDING_MICRO,),
     "signalering": (AANMELDING_MICRO, TRAJECT_MICRO, TRAJECT_MICRO_INTERN),
+    # The webhook dispatcher: every public topic, never micro-intern, never a dead-letter topic.
+    "webhooks": (AANMELDING_MICRO, AANMELDING_MESO, TRAJECT_MICRO, SIGNALERING_MESO, SIGNALERING_MACRO),
 }
 """The topics each service's handlers consume, and so the only topics its principal may read (a test keeps
 this equal to the handlers)."""

@@ -1,0 +1,3 @@
+from jeugdhulp_common.migrations import run_env
+
+run_env()

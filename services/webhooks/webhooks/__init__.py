@@ -1,0 +1,1 @@
+"""The webhooks service: subscriptions for integrators, delivered as signed Standard Webhooks."""

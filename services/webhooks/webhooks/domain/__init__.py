@@ -1,0 +1,2 @@
+"""Pure rules of the webhook dispatcher: who receives what (policy), what the dispatcher learns from events
+(projection), the message and its signature (bericht), the retry schedule (retry), the SSRF guard (adressen)."""
