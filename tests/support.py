@@ -285,6 +285,47 @@ async def read_topic(topic: str, *, timeout: float = 20) -> list:
         await consumer.stop()
 
 
+async def consumer_group_members(group: str) -> int | None:
+    """Members of a consumer group once it is Stable (None while it rebalances or the broker does not answer)."""
+    admin = kafka().admin(request_timeout_ms=3000)
+    try:
+        await admin.start()
+        (resp,) = await admin.describe_consumer_groups([group])
+        (g,) = resp.groups
+        return len(g[5]) if g[2] == "Stable" else None  # (error, group, state, protocol_type, protocol, members)
+    except Exception:  # noqa: BLE001 - broker restarting
+        return None
+    finally:
+        await admin.close()
+
+
+async def consumer_group_caught_up(group: str, *topic_names: str) -> bool:
+    """Has ``group`` committed, on every partition of these topics, the offset at the end of the partition?
+
+    Offsets are committed only after the effect's transaction, so then every record is processed and none is
+    in flight (a redelivery included). False while the broker does not answer."""
+    admin = kafka().admin(request_timeout_ms=5000)
+    consumer = kafka().consumer(enable_auto_commit=False, group_id=None, request_timeout_ms=5000)
+    try:
+        await admin.start()
+        await consumer.start()
+        committed = await admin.list_consumer_group_offsets(group)
+        tps = []
+        for topic in topic_names:
+            parts = consumer.partitions_for_topic(topic)
+            if parts is None:
+                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps += [TopicPartition(topic, p) for p in sorted(parts)]
+        ends = await consumer.end_offsets(tps)
+        return all((committed[tp].offset if tp in committed else 0) >= end for tp, end in ends.items())
+    except Exception:  # noqa: BLE001 - the broker may be restarting
+        return False
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
 def header(record, name: str) -> str | None:
     for k, v in record.headers or ():
         if k == name:

@@ -56,34 +56,49 @@ def wait_until(predicate, timeout: float, what: str, run: subprocess.Popen | Non
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: signal.Signals(s).name)
-def test_a_service_process_does_not_outlive_an_interrupted_pytest_run(tmp_path: Path, sig: int) -> None:
-    here = tmp_path / "inner"
-    here.mkdir()
-    (here / "sleeper.py").write_text(SLEEPER)
-    (here / "pytest.ini").write_text("[pytest]\n")
-    pidfile, started = here / "sleeper.pid", here / "started.pid"
-    (here / "test_inner.py").write_text(
-        textwrap.dedent(INNER_TEST).format(tests=str(ROOT / "tests"), pidfile=str(pidfile), here=str(here), started=str(started))
-    )
-    run = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
-        cwd=here, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+class InnerRun:
+    """A pytest session in a subprocess whose one test starts a ServiceProcess stand-in and then hangs."""
+
+    def __init__(self, where: Path) -> None:
+        where.mkdir()
+        (where / "sleeper.py").write_text(SLEEPER)
+        (where / "pytest.ini").write_text("[pytest]\n")
+        self.pidfile, self.started = where / "sleeper.pid", where / "started.pid"
+        test = INNER_TEST.format(tests=str(ROOT / "tests"), pidfile=str(self.pidfile), here=str(where), started=str(self.started))
+        (where / "test_inner.py").write_text(textwrap.dedent(test))
+        self.run = subprocess.Popen(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
+            cwd=where, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def service(self) -> int:
+        wait_until(lambda: self.started.exists() and self.pidfile.exists() and self.pidfile.read_text(), 60, "the service stand-in to start", self.run)
+        pid = int(self.pidfile.read_text())
+        assert int(self.started.read_text()) == pid
+        return pid
+
+    def cleanup(self) -> None:
+        if self.run.poll() is None:
+            os.killpg(self.run.pid, signal.SIGKILL)
+            self.run.wait()
+        if self.pidfile.exists() and self.pidfile.read_text() and alive(int(self.pidfile.read_text())):
+            os.kill(int(self.pidfile.read_text()), signal.SIGKILL)
+
+
+def test_a_service_process_does_not_outlive_an_interrupted_pytest_run(tmp_path: Path) -> None:
+    """SIGTERM, SIGINT or SIGKILL to pytest: the service process it started ends too (three runs side by side)."""
+    runs = {sig: InnerRun(tmp_path / signal.Signals(sig).name) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL)}
     try:
-        wait_until(lambda: started.exists() and pidfile.exists() and pidfile.read_text(), 60, "the service stand-in to start", run)
-        service = int(pidfile.read_text())
-        assert int(started.read_text()) == service
-        assert alive(service)
-        run.send_signal(sig)
-        run.wait(timeout=30)
-        wait_until(lambda: not alive(service), 10, f"the service to end after {signal.Signals(sig).name} of the run")
+        services = {sig: r.service() for sig, r in runs.items()}
+        assert all(alive(pid) for pid in services.values())
+        for sig, r in runs.items():
+            r.run.send_signal(sig)
+        for sig, r in runs.items():
+            r.run.wait(timeout=30)
+            wait_until(lambda: not alive(services[sig]), 10, f"the service to end after {signal.Signals(sig).name} of the run")  # noqa: B023
     finally:
-        if run.poll() is None:
-            os.killpg(run.pid, signal.SIGKILL)
-            run.wait()
-        if pidfile.exists() and pidfile.read_text() and alive(int(pidfile.read_text())):
-            os.kill(int(pidfile.read_text()), signal.SIGKILL)
+        for r in runs.values():
+            r.cleanup()
 
 
 DEVSTACK_CHILD = """
