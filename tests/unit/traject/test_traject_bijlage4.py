@@ -1,4 +1,4 @@
-"""Bijlage 4 as data and the validation/derivation of answers (domain spec §7)."""
+"""Bijlage 4 as data and the validation/derivation of answers (domain guide §7)."""
 
 from __future__ import annotations
 
