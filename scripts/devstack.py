@@ -1204,24 +1204,60 @@ def cmd_test(args) -> int:
 
 
 def run_command(command: list[str]) -> int:
-    """Run command with our stdio; on Ctrl-C/SIGTERM give it a moment to finish, then kill it."""
+    """Run command with our stdio in its own process group; on Ctrl-C/SIGTERM pass the signal on to that group,
+    give it a moment to finish, then kill it. Whatever is left in the group when we are done (the command's own
+    children, also after the command itself is gone) is killed, so nothing it started outlives the run.
+
+    On a terminal the group is made the foreground group while it runs, so Ctrl-C and a debugger reach the command
+    as they would without us."""
     try:
-        process = subprocess.Popen(command)
+        process = subprocess.Popen(command, process_group=0)
     except OSError as error:
         log(f"cannot run {command[0]}: {error}")
         return 127
+    give_back = hand_terminal_to(process.pid)
     try:
         return exit_code(process.wait())
     except (KeyboardInterrupt, Terminated) as stop:
         with signals_held("tearing down, please wait", reraise=False):
-            if isinstance(stop, Terminated):
-                process.send_signal(signal.SIGTERM)
+            signal_group(process.pid, signal.SIGINT if isinstance(stop, KeyboardInterrupt) else signal.SIGTERM)
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+                pass
         return 130 if isinstance(stop, KeyboardInterrupt) else 143
+    finally:
+        with signals_held("tearing down, please wait", reraise=False):
+            signal_group(process.pid, signal.SIGKILL)
+            process.wait()
+            give_back()
+
+
+def signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def hand_terminal_to(pgid: int):
+    """Make pgid the terminal's foreground process group if we hold the terminal; returns the undo."""
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd) or os.tcgetpgrp(fd) != os.getpgrp():
+            return lambda: None
+    except (OSError, ValueError):
+        return lambda: None
+
+    def foreground(group: int) -> None:
+        previous = signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a background group may not set it otherwise
+        try:
+            os.tcsetpgrp(fd, group)
+        except OSError:
+            pass
+        finally:
+            signal.signal(signal.SIGTTOU, previous)
+
+    foreground(pgid)
+    return lambda: foreground(os.getpgrp())
 
 
 def exit_code(returncode: int) -> int:

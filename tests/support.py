@@ -7,12 +7,15 @@ Kafka is read with a real client, Postgres with asyncpg.
 from __future__ import annotations
 
 import asyncio
+import atexit
+import ctypes
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -73,8 +76,93 @@ async def wait_for(predicate: Callable[[], object], *, timeout: float, interval:
     raise AssertionError(f"timed out after {timeout}s waiting for {what} (last value: {last!r})")
 
 
+class _Reaper:
+    """Every process a test starts ends with the run, also when the run is interrupted.
+
+    Each :class:`ServiceProcess` runs in its own process group and is registered here. On normal exit
+    (``atexit``), on SIGTERM/SIGHUP and on SIGINT in the test process, every registered group still alive is sent
+    SIGTERM and, after ``grace`` seconds, SIGKILL; then the signal takes its usual course (SIGTERM/SIGHUP end the
+    process as before, SIGINT raises KeyboardInterrupt). Should the test process itself be SIGKILLed, the
+    children get SIGKILL from the kernel (``PR_SET_PDEATHSIG``). ``scripts/devstack.py test`` kills the test
+    command's own process group on teardown.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+    def __init__(self, grace: float = 5.0) -> None:
+        self.grace = grace
+        self.live: dict[int, subprocess.Popen[bytes]] = {}
+        self._installed = False
+
+    def install(self) -> None:
+        """Register the exit hook and the signal handlers, once, from the main thread."""
+        if self._installed or threading.current_thread() is not threading.main_thread():
+            return
+        atexit.register(self.reap)
+        for sig in self.SIGNALS:
+            previous = signal.getsignal(sig)
+            if previous != signal.SIG_IGN:  # a run started with a signal ignored keeps ignoring it
+                signal.signal(sig, self._on_signal(previous))
+        self._installed = True
+
+    def _on_signal(self, previous):  # noqa: ANN001, ANN202 - a signal handler factory
+        def handler(signum: int, frame) -> None:  # noqa: ANN001
+            self.reap()
+            if callable(previous):
+                previous(signum, frame)
+            else:
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+
+        return handler
+
+    def add(self, proc: subprocess.Popen[bytes]) -> None:
+        self.live[proc.pid] = proc
+
+    def discard(self, proc: subprocess.Popen[bytes]) -> None:
+        self.live.pop(proc.pid, None)
+
+    def reap(self) -> None:
+        procs, self.live = list(self.live.values()), {}
+        for proc in procs:
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + self.grace
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(proc, signal.SIGKILL)  # the process if still there, and anything left in its group
+            try:
+                proc.wait(timeout=5)  # with a timeout: never blocks on a wait lock the interrupted frame may hold
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)  # the child leads its own group (process_group=0)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+REAPER = _Reaper()
+
+_PR_SET_PDEATHSIG = 1
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when the thread that started it dies (Linux only)."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class ServiceProcess:
-    """One service process (``python -m <service> <command>``), its output in a log file."""
+    """One service process (``python -m <service> <command>``), its output in a log file.
+
+    It runs in its own process group, registered with :data:`REAPER`, so it ends with the test run.
+    """
 
     def __init__(self, service: str, *args: str, log_dir: Path, env: dict[str, str] | None = None, port: int | None = None) -> None:
         self.service = service
@@ -87,8 +175,20 @@ class ServiceProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServiceProcess:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
-        self.proc = subprocess.Popen([sys.executable, "-m", self.service, *self.args], env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        REAPER.install()
+        # The kernel's parent-death signal follows the starting *thread*: only ask for it from the main thread.
+        on_main = threading.current_thread() is threading.main_thread()
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", self.service, *self.args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                process_group=0,
+                preexec_fn=_die_with_parent if on_main else None,  # noqa: PLW1509 - prctl only, no locks taken
+            )
+        REAPER.add(self.proc)
         return self
 
     @property
@@ -121,6 +221,8 @@ class ServiceProcess:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             self.proc.wait(timeout=30)
+        if self.proc:
+            REAPER.discard(self.proc)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -130,6 +232,8 @@ class ServiceProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc:
+            REAPER.discard(self.proc)
 
 
 def migrate_all() -> None:
@@ -179,6 +283,47 @@ async def read_topic(topic: str, *, timeout: float = 20) -> list:
         return out
     finally:
         await consumer.stop()
+
+
+async def consumer_group_members(group: str) -> int | None:
+    """Members of a consumer group once it is Stable (None while it rebalances or the broker does not answer)."""
+    admin = kafka().admin(request_timeout_ms=3000)
+    try:
+        await admin.start()
+        (resp,) = await admin.describe_consumer_groups([group])
+        (g,) = resp.groups
+        return len(g[5]) if g[2] == "Stable" else None  # (error, group, state, protocol_type, protocol, members)
+    except Exception:  # noqa: BLE001 - broker restarting
+        return None
+    finally:
+        await admin.close()
+
+
+async def consumer_group_caught_up(group: str, *topic_names: str) -> bool:
+    """Has ``group`` committed, on every partition of these topics, the offset at the end of the partition?
+
+    Offsets are committed only after the effect's transaction, so then every record is processed and none is
+    in flight (a redelivery included). False while the broker does not answer."""
+    admin = kafka().admin(request_timeout_ms=5000)
+    consumer = kafka().consumer(enable_auto_commit=False, group_id=None, request_timeout_ms=5000)
+    try:
+        await admin.start()
+        await consumer.start()
+        committed = await admin.list_consumer_group_offsets(group)
+        tps = []
+        for topic in topic_names:
+            parts = consumer.partitions_for_topic(topic)
+            if parts is None:
+                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps += [TopicPartition(topic, p) for p in sorted(parts)]
+        ends = await consumer.end_offsets(tps)
+        return all((committed[tp].offset if tp in committed else 0) >= end for tp, end in ends.items())
+    except Exception:  # noqa: BLE001 - the broker may be restarting
+        return False
+    finally:
+        await consumer.stop()
+        await admin.close()
 
 
 def header(record, name: str) -> str | None:

@@ -155,19 +155,6 @@ async def safe(coro_fn, default=None):
         return default
 
 
-async def group_members(group: str) -> int | None:
-    admin = support.kafka().admin(request_timeout_ms=3000)
-    try:
-        await admin.start()
-        (resp,) = await admin.describe_consumer_groups([group])
-        (g,) = resp.groups
-        return len(g[5]) if g[2] == "Stable" else None  # (error, group, state, protocol_type, protocol, members)
-    except Exception:  # noqa: BLE001 - broker restarting
-        return None
-    finally:
-        await admin.close()
-
-
 async def devstack(command: str) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, str(support.ROOT / "scripts" / "devstack.py"), command, "--state-dir", support.require_env("JH_STATE_DIR"),
@@ -268,7 +255,7 @@ async def test_n_aanmeldingen_through_broker_db_and_consumer_faults_give_exactly
             before = await mid_stream("rebalance: traject B (consume) joins the group")
             traject_b = proc("traject", "consume").start()
             alle.append(traject_b)
-            await support.wait_for(lambda: _eq(group_members("traject"), 2), timeout=60, what="traject group with 2 members")
+            await support.wait_for(lambda: _eq(support.consumer_group_members("traject"), 2), timeout=60, what="traject group with 2 members")
             stats.log("  group 'traject' stable with 2 members")
             await progress_after("rebalance", before)
 
@@ -286,14 +273,14 @@ async def test_n_aanmeldingen_through_broker_db_and_consumer_faults_give_exactly
             await until_progress(THRESHOLDS[2])
             before = await mid_stream("SIGKILL traject A (serve)")
             traject_a.kill(signal.SIGKILL)
-            await support.wait_for(lambda: _eq(group_members("traject"), 1), timeout=60, what="B alone in the group")
+            await support.wait_for(lambda: _eq(support.consumer_group_members("traject"), 1), timeout=60, what="B alone in the group")
             n = await safe(lambda: count_trajecten(opstart_ids()), before)
             stats.log(f"  group 'traject' stable with 1 member (B), {n} trajecten")
             await progress_after("traject A killed (B alone)", n)
             traject_a = proc("traject", "serve", port=traject_a.port).start()
             alle.append(traject_a)
             await traject_a.wait_healthy(timeout=90)
-            await support.wait_for(lambda: _eq(group_members("traject"), 2), timeout=60, what="A back in the group")
+            await support.wait_for(lambda: _eq(support.consumer_group_members("traject"), 2), timeout=60, what="A back in the group")
             stats.log("  traject A restarted; group stable with 2 members")
 
             # 4. Postgres restart
@@ -350,7 +337,12 @@ async def test_n_aanmeldingen_through_broker_db_and_consumer_faults_give_exactly
         stats.log(f"all consumed {time.monotonic() - t_drained:.1f}s after the driver finished")
         for p in (aanmelding, traject_a, traject_b, signalering):
             p.assert_running()  # none of them crashed on the way
-        await asyncio.sleep(2)  # let anything still in flight (a redelivery) land before counting
+        # Anything still in flight (a redelivery) lands before counting: every consumer group at the end of its topics.
+        for group, gelezen in (
+            ("traject", (topics.AANMELDING_MICRO,)),
+            ("signalering", (topics.AANMELDING_MICRO, topics.TRAJECT_MICRO, topics.TRAJECT_MICRO_INTERN)),
+        ):
+            await support.wait_for(lambda: support.consumer_group_caught_up(group, *gelezen), timeout=120, interval=0.5, what=f"{group} at the end of {gelezen}")
     finally:
         for p in alle:
             p.stop()

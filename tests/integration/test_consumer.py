@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import signal
 import uuid
@@ -120,7 +119,11 @@ async def test_rebalance_between_two_consumers_never_skips_an_event(log_dir) -> 
     try:
         await support.wait_for(lambda: effects(ids), timeout=60, interval=0.05, what="first effects")
         b.start()  # joins the group: partitions move while A is mid-stream
-        await asyncio.sleep(3)
+
+        async def beide_in_de_groep() -> bool:
+            return await support.consumer_group_members("traject") == 2
+
+        await support.wait_for(beide_in_de_groep, timeout=60, what="A and B in the traject group")
         a.kill(signal.SIGKILL)  # and move again, to B alone
         await support.wait_for(lambda: _done(ids), timeout=180, what="every event processed across rebalances")
         b.assert_running()

@@ -70,7 +70,7 @@ def asyncapi() -> dict:
             }
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "jeugdhulp procesflow events", "version": "1.0.0", "description": "Events between the aanmelding, traject and signalering services (domain spec §10)."},
+        "info": {"title": "jeugdhulp procesflow events", "version": "1.0.0", "description": "Events between the aanmelding, traject and signalering services (domain guide §10)."},
         "defaultContentType": "application/json",
         "channels": channels,
         "operations": operations,

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    # hide_parameters: SQL errors end up in logs; bound values may be personal data (domain spec §9 rule 6).
+    # hide_parameters: SQL errors end up in logs; bound values may be personal data (domain guide §9 rule 6).
     return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True, pool_recycle=1800, hide_parameters=True)
 
 

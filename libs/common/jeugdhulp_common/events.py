@@ -2,7 +2,7 @@
 
 Every event that crosses a service boundary is a subclass of :class:`Event`, declared with
 :func:`event`, which fixes its CloudEvents ``type``, its schema version, its topic, its privacy
-class (domain spec §10) and the field that holds the aggregate id (the Kafka key and the
+class (domain guide §10) and the field that holds the aggregate id (the Kafka key and the
 CloudEvents ``subject``).
 
 On the wire (CloudEvents 1.0 Kafka protocol binding, binary content mode):
@@ -34,7 +34,7 @@ TYPE_PREFIX = "be.jeugdhulp"
 
 
 class PrivacyClass(StrEnum):
-    """Privacy classes of domain spec §10."""
+    """Privacy classes of domain guide §10."""
 
     P = "P"  # partner-scoped personal data (micro)
     PS = "Ps"  # pseudonymous: ids and codes only

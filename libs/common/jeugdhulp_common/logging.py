@@ -1,6 +1,6 @@
 """JSON logs on stderr, each line carrying the current trace and span id.
 
-Log ids and codes only: never names, free text about a child, or request bodies (domain spec §9 rule 6).
+Log ids and codes only: never names, free text about a child, or request bodies (domain guide §9 rule 6).
 """
 
 from __future__ import annotations

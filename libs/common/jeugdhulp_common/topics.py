@@ -1,4 +1,4 @@
-"""The one list of Kafka topics (pattern ``jeugdhulp.<context>.<level>``, domain spec §10).
+"""The one list of Kafka topics (pattern ``jeugdhulp.<context>.<level>``, domain guide §10).
 
 All events of one aggregate go to one topic, keyed by the aggregate id, so Kafka keeps them in order.
 Micro topics carry personal (P) or pseudonymous (Ps) data and are for partner-scoped, ACL-protected

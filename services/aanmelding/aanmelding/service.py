@@ -12,5 +12,5 @@ definition = ServiceDefinition(
     root=Path(__file__).resolve().parents[1],
     settings_cls=AanmeldingSettings,
     routers=lambda rt: [api.router(rt)],
-    description="Intake of aanmeldingen from partner organisations (domain spec §4.1, §5.1).",
+    description="Intake of aanmeldingen from partner organisations (domain guide §4.1, §5.1).",
 )

@@ -1,6 +1,6 @@
 """Configuration of the aanmelding service (environment, prefix ``AANMELDING_``; README lists every variable).
 
-The screening's age bounds are NOT given by the seeds (domain spec §11.1): the defaults 10..16 are the ages
+The screening's age bounds are NOT given by the seeds (domain guide §11.1): the defaults 10..16 are the ages
 *observed* in the seeds, not a rule of the project. Set them explicitly in a deployment.
 """
 

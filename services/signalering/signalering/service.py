@@ -59,5 +59,5 @@ definition = ServiceDefinition(
     routers=routers,
     handlers=lambda rt: HANDLERS,
     background=background,
-    description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain spec §4.4–§4.7, §6).",
+    description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain guide §4.4–§4.7, §6).",
 )

@@ -23,5 +23,5 @@ definition = ServiceDefinition(
     routers=lambda rt: [router(rt, _context(rt))],
     handlers=lambda rt: HANDLERS,
     background=lambda rt: [evaluatie_timer(_context(rt))],
-    description="Traject life cycle (domain spec §4.2, §5.2) and DIW-fonds (§4.8, §5.3).",
+    description="Traject life cycle (domain guide §4.2, §5.2) and DIW-fonds (§4.8, §5.3).",
 )

@@ -62,5 +62,5 @@ definition = ServiceDefinition(
     routers=routers,
     handlers=lambda rt: handlers(),
     background=background,
-    description="Subscriptions for integrators: signed webhooks (Standard Webhooks) scoped per organisation (domain spec §10).",
+    description="Subscriptions for integrators: signed webhooks (Standard Webhooks) scoped per organisation (domain guide §10).",
 )

@@ -118,6 +118,26 @@ async def test_diw_life_cycle_roles_and_guards(log_dir) -> None:
         proc.stop()
 
 
+async def _diw_evaluaties(tid: uuid.UUID) -> list:
+    return [r for r in await events_van(topics.TRAJECT_MICRO, tid) if event_type(r) == "DIWAanvraagEvaluatieVerschuldigd"]
+
+
+async def _een_latere_diw_poll(c: httpx.AsyncClient, team: dict, coordinator: dict) -> None:
+    """Wait, instead of sleeping, until the DIW timer has polled after this call: an aanvraag in use for seven
+    months is announced and the outbox is drained. Polls claim due rows oldest first, so anything the timer would
+    still (wrongly) announce again has been claimed, committed and published by then."""
+    getuige = await lopend_traject(c, team, datum=maanden_terug(8))
+    aid = await _aanvraag_op_team(c, team, getuige, 1_000)
+    await post(c, f"/diw-aanvragen/{aid}/goedkeuring", {"op": maanden_terug(7).isoformat()}, coordinator)
+    await post(c, f"/diw-aanvragen/{aid}/gebruik", {"op": maanden_terug(7).isoformat()}, team)
+    await support.wait_for(lambda: _diw_evaluaties(getuige), timeout=60, interval=0.5, what="a later DIW timer poll")
+
+    async def alles_gepubliceerd() -> bool:
+        return await support.db_fetchval("traject", "SELECT count(*) = 0 FROM outbox WHERE published_at IS NULL")  # type: ignore[return-value]
+
+    await support.wait_for(alles_gepubliceerd, timeout=30, what="outbox drained")
+
+
 async def test_diw_evaluation_due_is_announced_once_per_period(log_dir) -> None:
     team = await credential("Co-ncept", Toegangsrol.PLANMAKER)
     coordinator = await credential("Co-ncept", Toegangsrol.COORDINATOR)
@@ -132,12 +152,10 @@ async def test_diw_evaluation_due_is_announced_once_per_period(log_dir) -> None:
         proc.stop()
     proc = await start_service(log_dir)
     try:
-        async def diw_evaluaties() -> list:
-            return [r for r in await events_van(topics.TRAJECT_MICRO, tid) if event_type(r) == "DIWAanvraagEvaluatieVerschuldigd"]
-
-        await support.wait_for(diw_evaluaties, timeout=60, interval=0.5, what="DIW evaluation due")
-        await asyncio.sleep(2)  # more polls: nothing new for this period
-        evals = await diw_evaluaties()
+        await support.wait_for(lambda: _diw_evaluaties(tid), timeout=60, interval=0.5, what="DIW evaluation due")
+        async with httpx.AsyncClient(base_url=proc.url, timeout=30) as c:
+            await _een_latere_diw_poll(c, team, coordinator)  # more polls: nothing new for this period
+        evals = await _diw_evaluaties(tid)
         assert len(evals) == 1
         # Missed periods collapse into the latest one (6 months after the start of the use).
         assert body_json(evals[0])["evaluatieDatum"] == maanden_terug(1).isoformat()

@@ -40,6 +40,15 @@ async def _alles_gepubliceerd() -> bool:
     return await support.db_fetchval("traject", "SELECT count(*) = 0 FROM outbox WHERE published_at IS NULL")  # type: ignore[return-value]
 
 
+async def _een_latere_poll(c: httpx.AsyncClient, team: dict[str, str]) -> None:
+    """Wait, instead of sleeping, until the timer has polled after this call: a traject that falls due now is
+    announced and the outbox is drained. Polls claim due rows oldest first, so anything the timer would still
+    (wrongly) announce again has been claimed, committed and published by then."""
+    getuige = await lopend_traject(c, team, datum=maanden_terug(4))
+    await support.wait_for(lambda: _evaluaties(getuige), timeout=60, interval=0.5, what="a later timer poll")
+    await support.wait_for(_alles_gepubliceerd, timeout=30, what="outbox drained")
+
+
 async def test_evaluation_due_is_published_once_across_a_restart_and_then_extended(log_dir) -> None:
     team = await credential("Co-ncept", Toegangsrol.PLANMAKER)
     proc = await start_service(log_dir)
@@ -54,8 +63,8 @@ async def test_evaluation_due_is_published_once_across_a_restart_and_then_extend
 
     proc = await start_service(log_dir)
     try:
-        await asyncio.sleep(3)  # ten polls of the restarted timer
-        await support.wait_for(_alles_gepubliceerd, timeout=30, what="outbox drained")
+        async with httpx.AsyncClient(base_url=proc.url, timeout=30) as c:
+            await _een_latere_poll(c, team)  # the restarted timer has polled
         evals = await _evaluaties(tid)
         assert len(evals) == 1, [body_json(r) for r in evals]
         assert await _status(tid) == "TE_EVALUEREN"
@@ -75,7 +84,8 @@ async def test_evaluation_due_is_published_once_across_a_restart_and_then_extend
             assert r.status_code == 409
         recs = await wacht_op_events(topics.TRAJECT_MICRO, tid, ["TrajectVerlengd"])
         assert body_json(next(r for r in recs if event_type(r) == "TrajectVerlengd"))["nieuweEvaluatieDatum"] == t["evaluatieDatum"]
-        await asyncio.sleep(1.5)
+        async with httpx.AsyncClient(base_url=proc.url, timeout=30) as c:
+            await _een_latere_poll(c, team)  # the timer has polled after the verlenging
         assert len(await _evaluaties(tid)) == 1
     finally:
         proc.stop()
@@ -88,10 +98,9 @@ async def test_two_instances_announce_each_due_evaluation_once(log_dir) -> None:
     try:
         async with httpx.AsyncClient(base_url=stil.url, timeout=30) as c:
             tids = [await lopend_traject(c, team, datum=maanden_terug(5)) for _ in range(12)]
-        await asyncio.sleep(1)
-        assert {await _status(t) for t in tids} == {"LOPEND"}
     finally:
         stil.stop()
+    assert {await _status(t) for t in tids} == {"LOPEND"}  # the stopped instance ran no timer
 
     fast = {"TRAJECT_TIMER_POLL_SECONDS": "0.05", "TRAJECT_TIMER_BATCH_SIZE": "3"}
     a = support.ServiceProcess("traject", "serve", log_dir=log_dir, port=support.free_port(), env={**FAST, **fast}).start()
@@ -103,8 +112,8 @@ async def test_two_instances_announce_each_due_evaluation_once(log_dir) -> None:
             return {await _status(t) for t in tids} == {"TE_EVALUEREN"}
 
         await support.wait_for(alle_te_evalueren, timeout=60, what="all evaluations due")
-        await asyncio.sleep(1)
-        await support.wait_for(_alles_gepubliceerd, timeout=30, what="outbox drained")
+        async with httpx.AsyncClient(base_url=a.url, timeout=30) as c:
+            await _een_latere_poll(c, team)  # polls after the last change: a double would be on the topic now
         records = [r for r in await support.read_topic(topics.TRAJECT_MICRO) if event_type(r) == EVAL]
         per_traject = {t: sum(1 for r in records if r.key.decode() == str(t)) for t in tids}
         assert set(per_traject.values()) == {1}, per_traject

@@ -1,4 +1,4 @@
-"""The intake switch (domain spec §5.1 "only if intakeOpen"; IntakeStatusGewijzigd, class A, §10)."""
+"""The intake switch (domain guide §5.1 "only if intakeOpen"; IntakeStatusGewijzigd, class A, §10)."""
 
 from __future__ import annotations
 

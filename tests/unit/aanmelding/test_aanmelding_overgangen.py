@@ -1,4 +1,4 @@
-"""Every state × action of the aanmelding state machine (domain spec §5.1).
+"""Every state × action of the aanmelding state machine (domain guide §5.1).
 
 The expected table is written out here, independently of ``OVERGANGEN``, so a change to the production table
 must be a deliberate change to this test too.

@@ -1,4 +1,4 @@
-"""Screening against the two exclusion criteria, regio and leeftijd (domain spec §5.1, §4.9, §11.1)."""
+"""Screening against the two exclusion criteria, regio and leeftijd (domain guide §5.1, §4.9, §11.1)."""
 
 from __future__ import annotations
 

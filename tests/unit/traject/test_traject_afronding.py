@@ -1,4 +1,4 @@
-"""Samenwerkingsoverleg einde and afronding (domain spec §5.2 "→ IN_AFRONDING", "→ AFGEROND", §7, §9)."""
+"""Samenwerkingsoverleg einde and afronding (domain guide §5.2 "→ IN_AFRONDING", "→ AFGEROND", §7, §9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The DIW-fonds aanvraag (domain spec §4.8, §5.3): every state × action, the §4.8 fields, the guards, the timer."""
+"""The DIW-fonds aanvraag (domain guide §4.8, §5.3): every state × action, the §4.8 fields, the guards, the timer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calendar-month arithmetic and the rule config (domain spec §4.2, §4.8)."""
+"""Calendar-month arithmetic and the rule config (domain guide §4.2, §4.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A running traject: ronde tafels, the evaluation timer, verlenging, blokkade/crisis and regie (domain spec §5.2)."""
+"""A running traject: ronde tafels, the evaluation timer, verlenging, blokkade/crisis and regie (domain guide §5.2)."""
 
 from __future__ import annotations
 

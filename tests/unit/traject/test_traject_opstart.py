@@ -1,4 +1,4 @@
-"""Creation, startgesprek, roles and mandate (domain spec §4.2, §5.2 "create", "→ LOPEND")."""
+"""Creation, startgesprek, roles and mandate (domain guide §4.2, §5.2 "create", "→ LOPEND")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every traject state × action (domain spec §5.2): the table, and the aggregate's methods against it."""
+"""Every traject state × action (domain guide §5.2): the table, and the aggregate's methods against it."""
 
 from __future__ import annotations
 

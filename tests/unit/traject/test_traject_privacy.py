@@ -1,4 +1,4 @@
-"""A whole traject from opstart to afronding: events carry no person names (domain spec §9, §10), and every
+"""A whole traject from opstart to afronding: events carry no person names (domain guide §9, §10), and every
 emitted event survives the wire codec of ``jeugdhulp_common.events``."""
 
 from __future__ import annotations

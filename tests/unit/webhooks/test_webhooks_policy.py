@@ -1,4 +1,4 @@
-"""Who receives which event by webhook (domain spec §10): every registered event type × both profiles."""
+"""Who receives which event by webhook (domain guide §10): every registered event type × both profiles."""
 
 from __future__ import annotations
 

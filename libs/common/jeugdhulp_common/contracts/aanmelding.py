@@ -1,4 +1,4 @@
-"""Events published by the aanmelding service (domain spec §10). They carry ids and codes, never names or free text."""
+"""Events published by the aanmelding service (domain guide §10). They carry ids and codes, never names or free text."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Events published by the signalering service (domain spec §10). All anonymous (class A): no traject id,
+"""Events published by the signalering service (domain guide §10). All anonymous (class A): no traject id,
 no personal data. A traject appears only as ``traject_ref``, a salted hash whose salt stays in signalering."""
 
 from __future__ import annotations

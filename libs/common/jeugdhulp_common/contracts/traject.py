@@ -1,4 +1,4 @@
-"""Events published by the traject service (domain spec §10)."""
+"""Events published by the traject service (domain guide §10)."""
 
 from __future__ import annotations
 

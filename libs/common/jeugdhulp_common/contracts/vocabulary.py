@@ -1,6 +1,6 @@
-"""Reference vocabularies shared by the events and the services (domain spec §4.2, §4.3, §4.9, §4.10).
+"""Reference vocabularies shared by the events and the services (domain guide §4.2, §4.3, §4.9, §4.10).
 
-Values are the domain's Dutch terms; the glossary is ``shared/domain.md`` §2.
+Values are the domain's Dutch terms; the glossary is ``docs/glossary.md`` (domain guide §2).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pure domain code of the aanmelding (intake) service (domain spec §4.1, §5.1, §9, §10).
+"""Pure domain code of the aanmelding (intake) service (domain guide §4.1, §5.1, §9, §10).
 
 No I/O, no clock: time (``nu``) and configuration (:class:`ScreeningRegels`) come in as arguments.
 Errors are those of :mod:`jeugdhulp_common.domain`: ``OngeldigeOvergang`` (action not allowed in the state),

@@ -1,4 +1,4 @@
-"""The ``Intake`` aggregate: the team's switch that opens or closes intake for new aanmeldingen (domain spec §5.1).
+"""The ``Intake`` aggregate: the team's switch that opens or closes intake for new aanmeldingen (domain guide §5.1).
 
 The project paused new starts in 2024 [001: "koos het project bewust voor een pauze in het opstarten van nieuwe
 trajecten"]. One intake per deployment (key ``INTAKE_KEY``). Changes are published as IntakeStatusGewijzigd on

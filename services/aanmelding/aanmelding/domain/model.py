@@ -1,4 +1,4 @@
-"""The ``Aanmelding`` aggregate (domain spec §4.1, §5.1).
+"""The ``Aanmelding`` aggregate (domain guide §4.1, §5.1).
 
 Pure domain code: no I/O, no clock. Every action takes the current moment as ``nu`` (timezone-aware)
 and appends the matching contract event to :attr:`Aanmelding.events`, which the service layer drains

@@ -1,4 +1,4 @@
-"""Screening of an aanmelding against the two exclusion criteria, regio and leeftijd (domain spec §5.1).
+"""Screening of an aanmelding against the two exclusion criteria, regio and leeftijd (domain guide §5.1).
 
 [001: "Er waren twee exclusiecriteria, namelijk regio en leeftijd."] The regions are the five
 eerstelijnszones of 1G1P AanZet (§1, §4.9). The age bounds are *not* in the seeds (§11.1; ages 10–16

@@ -1,4 +1,4 @@
-"""The aanmelding state machine as an explicit transition table (domain spec §5.1).
+"""The aanmelding state machine as an explicit transition table (domain guide §5.1).
 
 ```
 ONTVANGEN → GESCREEND ─exclusie→ NIET_OPGESTART(+alternatiefAdvies)

@@ -1,4 +1,4 @@
-"""Value objects and local vocabularies of an aanmelding (domain spec §4.1), with their domain validation.
+"""Value objects and local vocabularies of an aanmelding (domain guide §4.1), with their domain validation.
 
 Enums that are not (yet) in ``jeugdhulp_common.contracts.vocabulary`` are defined here; all of them are
 INFERRED where the spec gives only the field, not its values.

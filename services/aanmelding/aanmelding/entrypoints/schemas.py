@@ -79,7 +79,7 @@ class GezinssamenstellingIn(_Body):
 
 
 class NieuweAanmelding(_Body):
-    """An aanmelding (domain spec §4.1). Only codes and pseudonymous references, never names."""
+    """An aanmelding (domain guide §4.1). Only codes and pseudonymous references, never names."""
 
     aanmelder: AanmelderIn
     onderwerp: Onderwerp

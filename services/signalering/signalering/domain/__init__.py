@@ -1,4 +1,4 @@
-"""Pure domain model of the signalering service (domain spec §4.4–§4.7, §5.4, §6, §9).
+"""Pure domain model of the signalering service (domain guide §4.4–§4.7, §5.4, §6, §9).
 
 No I/O: no asyncio, no database, no HTTP, no clock reads — dates (``nu``, ``vandaag``), the rules
 (:class:`SignaleringRegels`) and the salt come in as arguments. Aggregates are dataclasses: the constructor

@@ -1,4 +1,4 @@
-"""Pure domain code of the traject service (domain spec §4.2, §4.3, §4.8, §5.2, §5.3, §7, §10).
+"""Pure domain code of the traject service (domain guide §4.2, §4.3, §4.8, §5.2, §5.3, §7, §10).
 
 No I/O: no database, no Kafka, no HTTP, no clock. Dates and rules come in as arguments; aggregates collect
 the contract events they emit in ``.events`` for the service layer to drain into the outbox.

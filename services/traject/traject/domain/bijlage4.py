@@ -1,11 +1,11 @@
-"""Bijlage 4 "Opbouw samenwerkingsoverleg" as data (domain spec §7; [001] §7.4).
+"""Bijlage 4 "Opbouw samenwerkingsoverleg" as data (domain guide §7; [001] §7.4).
 
 The Dutch texts are verbatim from the seed (line breaks aside; the seed's curly apostrophe is kept in E5f
 and E7a). The mapping keys onto the event model are INFERRED (§7):
 
 * ``signaal``: the answer is a candidate signal of these soorten (the first listed default is overridden by
   ``signaal_standaard`` where set; E5a defaults to DREMPEL, the planmaker may tag GOEDE_PRAKTIJK);
-* ``feedback``: the answer is feedback into the partners' own organisations (the UIT movement, §6.6);
+* ``feedback``: the answer is feedback into the partners' own organisations (the UIT movement, §6 step 6);
 * ``feeds``: the answer feeds the afronding (E6d3 → AFGEROND);
 * ``output``: E7a gives theme proposals for the lerend netwerk, E7b a BRIEF_NAAR_BRUSSEL signal.
 """
@@ -39,7 +39,7 @@ class AntwoordType(StrEnum):
 
 
 class Beweging(StrEnum):
-    """Direction of the "IN en UIT beweging" (§2.2, §6.6)."""
+    """Direction of the "IN en UIT beweging" (§2.2, §6 step 6)."""
 
     IN = "IN"
     UIT = "UIT"

@@ -1,4 +1,4 @@
-"""The DIW-fonds aanvraag aggregate (domain spec §4.8, §5.3): a request for complementary funds
+"""The DIW-fonds aanvraag aggregate (domain guide §4.8, §5.3): a request for complementary funds
 [001: "Het ideale wereldfonds bedraagt 25 000 euro tot eind 2024."] for one traject.
 
 ``CONCEPT → INGEDIEND → BESPROKEN_OP_TEAM → GOEDGEKEURD | AFGEWEZEN;  GOEDGEKEURD → IN_GEBRUIK → AFGESLOTEN``

@@ -1,4 +1,4 @@
-"""Calendar-month arithmetic for evaluation dates (domain spec §4.2, §5.2, §5.3). Pure: no clock reads."""
+"""Calendar-month arithmetic for evaluation dates (domain guide §4.2, §5.2, §5.3). Pure: no clock reads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Configurable rules of the traject service (domain spec §4.2, §4.8, §5.3), as frozen dataclasses.
+"""Configurable rules of the traject service (domain guide §4.2, §4.8, §5.3), as frozen dataclasses.
 
 The numbers are the seed's; the spec asks to keep them configurable because the looptijd rule changed in
 2024 to something the seeds do not give [001: "drie maanden in de praktijk vaak te kort bleek"].

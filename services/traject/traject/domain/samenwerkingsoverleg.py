@@ -1,4 +1,4 @@
-"""Answers to the Bijlage 4 questions and what they become (domain spec §6.1, §7, §9 rule 2).
+"""Answers to the Bijlage 4 questions and what they become (domain guide §6.1, §7, §9 rule 2).
 
 Answers to questions with a ``signaal`` mapping (E5a, E5c, E5d, E5e) and to E7b become
 :class:`KandidaatSignaal`; answers to E7a become thema-voorstellen. Nothing here is released: the

@@ -1,4 +1,4 @@
-"""The state machines of the traject service as explicit transition tables (domain spec §5.2, §5.3).
+"""The state machines of the traject service as explicit transition tables (domain guide §5.2, §5.3).
 
 ```
 IN_OPSTART ─startgesprek→ LOPEND ─timer(startdatum+3m)→ TE_EVALUEREN ─verlengen→ VERLENGD ─→ (LOPEND semantics)

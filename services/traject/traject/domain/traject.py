@@ -1,4 +1,4 @@
-"""The ``Traject`` aggregate (domain spec §4.2, §5.2): one young person's support trajectory.
+"""The ``Traject`` aggregate (domain guide §4.2, §5.2): one young person's support trajectory.
 
 Pure domain code: no I/O, no clock; dates and rules come in as arguments. Each action first checks the
 transition table (:mod:`traject.domain.toestanden`, illegal → ``OngeldigeOvergang``), then its guards

@@ -1,4 +1,4 @@
-"""Value objects of a traject (domain spec §4.2, §4.3). Plain frozen dataclasses, validated by the aggregate.
+"""Value objects of a traject (domain guide §4.2, §4.3). Plain frozen dataclasses, validated by the aggregate.
 
 Validation raises :class:`RegelGeschonden` with ``veld`` = the request field in camelCase, dotted for nested
 fields (``afspraken.overzichtBewaarder``), indexed for lists (``rollen[1].organisatie``). Messages name the

@@ -1,4 +1,4 @@
-"""Who may receive which event by webhook (domain spec §10), and about which aggregates.
+"""Who may receive which event by webhook (domain guide §10), and about which aggregates.
 
 Two subscriber profiles:
 
