@@ -271,14 +271,15 @@ async def _has_effect(ids: list[uuid.UUID], all_: bool = False) -> bool:
 
 
 async def raw_round_trip(n: int, gap: float) -> dict:
-    """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker."""
+    """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker, with the
+    relay's producer and the service consumer's fetch settings."""
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     admin = support.kafka().admin()
     await admin.start()
     await admin.create_topics([NewTopic(topic, 3, 1)])
     await admin.close()
-    producer = support.kafka().producer()
-    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest")
+    producer = support.kafka().producer(linger_ms=0)  # as the outbox relay's
+    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=100)
     await producer.start()
     await consumer.start()
     sent: dict[bytes, float] = {}

@@ -4,7 +4,7 @@ Deferred writes: a use case that opts in (:func:`defer_writes`) has the writes w
 (new rows: the aggregate, outbox events, audit rows; the idempotency record) sent to Postgres together, as ONE
 statement of data-modifying CTEs, just before its transaction commits, instead of one round trip each. Rows for
 one table are merged into one multi-row INSERT in the order they were added (so outbox ids keep that order).
-Nothing changes for the transaction: the writes commit or roll back with it; a write that fails (a constraint)
+Counters (:func:`add_to`) are summed per row and upserted together. Nothing changes for the transaction: the writes commit or roll back with it; a write that fails (a constraint)
 fails the commit. Without opting in, :func:`insert_rows` and :func:`update_row` execute at once.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Table, TextClause, bindparam, event, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -38,11 +39,13 @@ class _Pending:
     def __init__(self) -> None:
         self.inserts: dict[tuple[str, tuple[str, ...]], tuple[Table, tuple[str, ...], list[Mapping[str, Any]]]] = {}
         self.updates: list[tuple[Table, tuple[str, ...], tuple[str, ...], Mapping[str, Any], Mapping[str, Any]]] = []
+        self.additions: dict[tuple[str, tuple[str, ...], str], tuple[Table, tuple[str, ...], str, dict[tuple, int]]] = {}
 
     def shape(self) -> tuple:
         return (
             tuple((table.name, keys, len(rows)) for table, keys, rows in self.inserts.values()),
             tuple((table.name, keys, cols) for table, keys, cols, _, _ in self.updates),
+            tuple((table.name, keys, column, len(sums)) for table, keys, column, sums in self.additions.values()),
         )
 
     def params(self) -> dict[str, Any]:
@@ -53,6 +56,10 @@ class _Pending:
         for i, (_, keys, cols, where, values) in enumerate(self.updates, start=len(self.inserts)):
             out.update({f"w{i}_k_{c}": where[c] for c in keys})
             out.update({f"w{i}_v_{c}": values[c] for c in cols})
+        for i, (_, keys, column, sums) in enumerate(self.additions.values(), start=len(self.inserts) + len(self.updates)):
+            for j, (key, amount) in enumerate(sums.items()):
+                out.update({f"w{i}_{j}_{c}": v for c, v in zip(keys, key)})
+                out[f"w{i}_{j}_{column}"] = amount
         return out
 
     def statement(self) -> TextClause:
@@ -72,6 +79,12 @@ class _Pending:
             values = {c: bindparam(f"w{i}_v_{c}", type_=table.c[c].type) for c in cols}
             binds += [*where, *values.values()]
             ctes.append(update(table).where(*(table.c[c] == b for c, b in zip(keys, where))).values(values).cte(f"w{i}"))
+        for i, (table, keys, column, sums) in enumerate(self.additions.values(), start=len(self.inserts) + len(self.updates)):
+            values = [{c: bindparam(f"w{i}_{j}_{c}", type_=table.c[c].type) for c in (*keys, column)} for j in range(len(sums))]
+            binds += [b for row in values for b in row.values()]
+            upsert = pg_insert(table).values(values)
+            upsert = upsert.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + upsert.excluded[column]})
+            ctes.append(upsert.cte(f"w{i}"))
         combined = select(literal_column("1")).add_cte(*ctes)
         sql = str(combined.compile(dialect=_RENDER))
         stmt = text(sql).bindparams(*binds)
@@ -116,11 +129,25 @@ async def update_row(session: AsyncSession, table: Table, where: Mapping[str, An
         pending.updates.append((table, tuple(where), tuple(values), where, values))
 
 
+async def add_to(session: AsyncSession, table: Table, key: Mapping[str, Any], column: str, amount: int = 1) -> None:
+    """Add ``amount`` to ``column`` of the row with ``key`` (its primary key), inserting it when absent. Deferred when the
+    session opted in: the amounts for one row are summed, all rows go in one upsert at commit."""
+    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    if pending is None:
+        upsert = pg_insert(table).values({**key, column: amount})
+        await session.execute(upsert.on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + upsert.excluded[column]}))
+        return
+    keys = tuple(key)
+    _, _, _, sums = pending.additions.setdefault((table.name, keys, column), (table, keys, column, {}))
+    row = tuple(key[c] for c in keys)
+    sums[row] = sums.get(row, 0) + amount
+
+
 @event.listens_for(Session, "before_commit")
 def _flush_deferred(session: Session) -> None:
     # Runs inside AsyncSession.commit's greenlet, so the synchronous execute below awaits the driver.
     pending: _Pending | None = session.info.pop(_DEFERRED, None)
-    if pending is not None and (pending.inserts or pending.updates):
+    if pending is not None and (pending.inserts or pending.updates or pending.additions):
         session.execute(pending.statement(), pending.params())
 
 

@@ -84,7 +84,9 @@ class OutboxRelay:
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = self.kafka.producer()
+            # No linger: a batch's records are all queued before the sender runs, so they still travel together,
+            # and a lone event (the common case when idle) is not held back.
+            producer = self.kafka.producer(linger_ms=0)
             await producer.start()
             self._producer = producer
         return self._producer
