@@ -163,8 +163,8 @@ class EventConsumer:
 
     async def process_batch(self, records: list[ConsumerRecord], stop: asyncio.Event) -> None:
         """Process ``records`` (in partition order) and mark them for the offset commit: in one transaction, else one by one."""
-        if len(records) > 1 and await self._apply_batch(records):
-            self.processed += len(records)
+        if len(records) > 1 and (applied := await self._apply_batch(records)) is not None:
+            self.processed += applied
         else:
             for record in records:
                 if stop.is_set():
@@ -175,15 +175,16 @@ class EventConsumer:
         for record in records:
             self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
 
-    async def _apply_batch(self, records: list[ConsumerRecord]) -> bool:
-        """One transaction for the whole batch. False (rolled back, nothing done) when any record is not simply applicable."""
+    async def _apply_batch(self, records: list[ConsumerRecord]) -> int | None:
+        """One transaction for the whole batch: the number of records handled (duplicates included), or None (rolled
+        back, nothing done) when any record is not simply applicable."""
         decoded: list[tuple[ConsumerRecord, dict[str, str], Event | None]] = []
         for record in records:
             headers = headers_dict(record.headers)
             try:
                 decoded.append((record, headers, decode(record.value, headers)))
             except DecodeError:
-                return False  # poison: the record-by-record path dead-letters it
+                return None  # poison: the record-by-record path dead-letters it
         events = [(ev, record.topic) for record, _, ev in decoded if type(ev) in self.handlers]
         try:
             async with self.sessionmaker() as session:  # closing it uncommitted rolls back
@@ -216,8 +217,8 @@ class EventConsumer:
             raise
         except Exception as exc:  # noqa: BLE001 - the record-by-record path classifies, retries or dead-letters
             log.info("batch rolled back, processing its records one by one", extra={"error": type(exc).__name__, "records": len(records)})
-            return False
-        return True
+            return None
+        return len(events)
 
     # ------------------------------------------------------------------ one record
 
