@@ -98,12 +98,18 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_seconds(pid: int) -> float:
+    """Time a process has spent runnable but waiting for a CPU (from /proc/<pid>/schedstat)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+
+
 def run_wrk(url: str, *, connections: int, duration: float, path: str, run: str, key: str = "", method: str = "POST",
             servers: tuple[int, ...] = ()) -> dict:
     """One wrk run (one thread); its figures, the generator's own CPU share and the servers' CPU share."""
     args = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s", "-s", str(LUA), url,
             "--", path, run, key, ORGANISATIE, method]
     before = {pid: cpu_seconds(pid) for pid in servers}
+    waited = {pid: runqueue_seconds(pid) for pid in servers}
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = proc.stdout.read()
@@ -127,6 +133,8 @@ def run_wrk(url: str, *, connections: int, duration: float, path: str, run: str,
         "errors": errors,
         "generator_cpu": (usage.ru_utime + usage.ru_stime) / elapsed,
         "server_cpu": sum(cpu_seconds(pid) - before[pid] for pid in servers) / elapsed if servers else float("nan"),
+        # Share of the run the server was runnable but got no CPU (other processes on the machine).
+        "server_cpu_wait": sum(runqueue_seconds(pid) - waited[pid] for pid in servers) / elapsed if servers else float("nan"),
         # CPU time per answered request: less sensitive than req/s to other load on a shared machine.
         "server_cpu_ms_per_request": sum(cpu_seconds(pid) - before[pid] for pid in servers) * 1000 / max(1, w["requests"]) if servers else float("nan"),
     }
@@ -492,7 +500,8 @@ async def main() -> int:
         print(
             f"load generator: wrk used {serv['generator_cpu']:.0%} of a core against the service, {base['generator_cpu']:.0%} against "
             f"the baseline; the same wrk gets {ceiling['rps']:.0f} req/s from a trivial GET /health ({ceiling['generator_cpu']:.0%} CPU); "
-            f"server process CPU: service {serv['server_cpu']:.0%}, baseline {base['server_cpu']:.0%}"
+            f"server process CPU: service {serv['server_cpu']:.0%}, baseline {base['server_cpu']:.0%}; waiting for a CPU: "
+            f"service {serv['server_cpu_wait']:.0%}, baseline {base['server_cpu_wait']:.0%} (more than a few % = a busy machine)"
         )
     if "scale" in figures:
         sc = figures["scale"]
