@@ -1,19 +1,22 @@
 """Benchmarks: figures printed as a table, each against a baseline measured in the same run.
 
     make bench        (= scripts/devstack.py test -- .venv/bin/python scripts/bench.py)
+    make bench BENCH_ARGS="--duration 10 --warmup 3 --only intake,scale"     (a short check of one part)
 
-* intake: ``POST /aanmeldingen`` throughput and p99 against a bare FastAPI + asyncpg INSERT endpoint
-  (scripts/bench_baseline.py) served the same way (one uvicorn process) and loaded by the same client;
-* event hop: outbox row committed → relay → Kafka → traject consumer → effect committed, p50/p99,
-  against a raw aiokafka produce → consume round trip on the same broker;
-* projection rebuild: a fresh signalering consumer building its projections (signals from
-  samenwerkingsoverleggen, counts from blokkade / non-start / afronding events) from a large event log,
-  against a raw aiokafka consumer reading and JSON-decoding the same records;
-* memory: resident set size of each service process after the load, and of the whole stack
-  (services + Kafka + Postgres).
+* intake: ``POST /aanmeldingen`` (auth, validation, idempotency, screening, outbox, audit) against a bare FastAPI +
+  asyncpg INSERT endpoint (scripts/bench_baseline.py), one uvicorn process each, loaded one after the other by
+  ``wrk`` (scripts/bench_intake.lua: a fresh Idempotency-Key and jongereRef per request) with the same connections
+  and duration after an unmeasured warm-up. The generator's own CPU share and its ceiling on a trivial endpoint
+  are printed, to show it is not the bottleneck;
+* horizontal scale: two intake processes on one database loaded together, then the database counted;
+* event hop: outbox row committed → relay → Kafka → traject consumer → effect committed, p50/p99, against a raw
+  aiokafka produce → consume round trip on the same broker (both with default settings);
+* projection rebuild: a fresh signalering consumer building its projections from a large event log, against a raw
+  aiokafka consumer reading and JSON-decoding the same records (both from the first record to the last);
+* memory: resident set size of each service process, idle and after load, and of the whole stack.
 
-No figure here is a pass/fail threshold: read them as ratios. The machine, the load generator and the
-broker are shared by both sides of each ratio.
+No figure here is a pass/fail threshold: read them as ratios. The machine and the broker are shared by both
+sides of each ratio.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -71,72 +75,138 @@ def with_children(pid: int) -> list[int]:
     return pids
 
 
-# --------------------------------------------------------------------------- intake
+# --------------------------------------------------------------------------- intake (HTTP load from wrk)
+
+LUA = ROOT / "scripts" / "bench_intake.lua"
+ORGANISATIE = "Bench Voorziening"
 
 
-def aanmelding_body(organisatie: str) -> dict:
+def ensure_wrk() -> str:
+    """wrk (Debian's package) generates the HTTP load: a C event loop, far cheaper per request than any Python client."""
+    path = shutil.which("wrk")
+    if path is None:
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        path = shutil.which("wrk")
+    if path is None:
+        raise SystemExit("wrk is needed for the intake benchmark: apt-get install wrk")
+    return path
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def runqueue_seconds(pid: int) -> float:
+    """Time a process has spent runnable but waiting for a CPU (from /proc/<pid>/schedstat)."""
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+
+
+def run_wrk(url: str, *, connections: int, duration: float, path: str, run: str, key: str = "", method: str = "POST",
+            servers: tuple[int, ...] = ()) -> dict:
+    """One wrk run (one thread); its figures, the generator's own CPU share and the servers' CPU share."""
+    args = [ensure_wrk(), "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "30s", "-s", str(LUA), url,
+            "--", path, run, key, ORGANISATIE, method]
+    before = {pid: cpu_seconds(pid) for pid in servers}
+    waited = {pid: runqueue_seconds(pid) for pid in servers}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = proc.stdout.read()
+    proc.stdout.close()
+    _, status, usage = os.wait4(proc.pid, 0)  # reaped here (not by Popen) to read wrk's own CPU time
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - t0
+    line = next((x for x in out.splitlines() if x.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no figures:\n{out}")
+    w = json.loads(line.removeprefix("WRK_JSON "))
+    seconds = w["duration_us"] / 1e6
+    non_2xx = w["status"]
+    errors = non_2xx + w["connect"] + w["read"] + w["write"] + w["timeout"]
     return {
-        "aanmelder": {"organisatie": organisatie, "categorie": "VOORZIENING"},
-        "onderwerp": "JONGERE",
-        "jongereRef": f"bench-{uuid.uuid4()}",
-        "leeftijdBijAanmelding": 14,
-        "regioJongere": "WESTHOEK",
-        "redenen": ["REFLECTIE"],
+        "rps": (w["requests"] - non_2xx) / seconds,
+        "requests": w["requests"],
+        "ok": w["requests"] - non_2xx,
+        "p50_ms": w["p50_us"] / 1000,
+        "p99_ms": w["p99_us"] / 1000,
+        "errors": errors,
+        "generator_cpu": (usage.ru_utime + usage.ru_stime) / elapsed,
+        "server_cpu": sum(cpu_seconds(pid) - before[pid] for pid in servers) / elapsed if servers else float("nan"),
+        # Share of the run the server was runnable but got no CPU (other processes on the machine).
+        "server_cpu_wait": sum(runqueue_seconds(pid) - waited[pid] for pid in servers) / elapsed if servers else float("nan"),
+        # CPU time per answered request: less sensitive than req/s to other load on a shared machine.
+        "server_cpu_ms_per_request": sum(cpu_seconds(pid) - before[pid] for pid in servers) * 1000 / max(1, w["requests"]) if servers else float("nan"),
     }
 
 
-async def load(url: str, n: int, concurrency: int, make_request) -> dict:
-    latencies: list[float] = []
-    errors = 0
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(n):
-        queue.put_nowait(i)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=httpx.Limits(max_connections=concurrency)) as client:
-
-        async def worker() -> None:
-            nonlocal errors
-            while not queue.empty():
-                queue.get_nowait()
-                method, path, kw = make_request()
-                t0 = time.perf_counter()
-                r = await client.request(method, path, **kw)
-                latencies.append(time.perf_counter() - t0)
-                if r.status_code >= 300:
-                    errors += 1
-
-        t0 = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - t0
-    return {"rps": n / elapsed, "p50_ms": pct(latencies, 50) * 1000, "p99_ms": pct(latencies, 99) * 1000, "errors": errors}
+async def wrk(url: str, **kw) -> dict:
+    return await asyncio.to_thread(run_wrk, url, **kw)
 
 
-async def bench_intake(n: int, concurrency: int, log_dir: Path) -> tuple[dict, dict, dict[str, int]]:
+def start_baseline(port: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "scripts" / "bench_baseline.py"), "--port", str(port)], cwd=ROOT)
+
+
+async def bench_intake(args: argparse.Namespace, log_dir: Path) -> dict:
+    """Service and baseline, one process each, loaded one after the other by wrk with the same connections and duration."""
     svc = support.ServiceProcess("aanmelding", "serve", log_dir=log_dir, port=support.free_port(), env=QUIET).start()
     base_port = support.free_port()
-    baseline = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "bench_baseline.py"), "--port", str(base_port)], cwd=ROOT)
-    rss: dict[str, int] = {}
+    baseline = start_baseline(base_port)
+    base_url = f"http://127.0.0.1:{base_port}"
+    c, d, warm = args.connections, args.duration, args.warmup
     try:
         await svc.wait_healthy()
-        key = await create_credential({"aanmelding": support.database_url("aanmelding")}, "Bench Voorziening", [Toegangsrol.PARTNER])
-
-        def service_request():
-            return "POST", "/aanmeldingen", {"json": aanmelding_body("Bench Voorziening"), "headers": {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())}}
-
-        def baseline_request():
-            return "POST", "/items", {"json": aanmelding_body("Bench Voorziening")}
-
-        await support.wait_for(lambda: _healthy(f"http://127.0.0.1:{base_port}"), timeout=30, what="baseline up")
-        await load(svc.url, min(200, n), concurrency, service_request)  # warm-up
-        await load(f"http://127.0.0.1:{base_port}", min(200, n), concurrency, baseline_request)
-        base = await load(f"http://127.0.0.1:{base_port}", n, concurrency, baseline_request)
-        serv = await load(svc.url, n, concurrency, service_request)
-        rss["aanmelding (after intake load)"] = rss_kib(svc.proc.pid)
-        rss["baseline endpoint"] = rss_kib(baseline.pid)
-        return serv, base, rss
+        await support.wait_for(lambda: _healthy(base_url), timeout=30, what="baseline up")
+        key = await create_credential({"aanmelding": support.database_url("aanmelding")}, ORGANISATIE, [Toegangsrol.PARTNER])
+        run = uuid.uuid4().hex[:8]
+        # The generator's ceiling: the same wrk against a trivially cheap endpoint.
+        ceiling = await wrk(base_url, connections=c, duration=min(d, 5), path="/health", run=run, method="GET", servers=(baseline.pid,))
+        # Warm-up (not measured): connection pools, prepared statements, caches.
+        await wrk(base_url, connections=c, duration=warm, path="/items", run=run + "wb")
+        await wrk(svc.url, connections=c, duration=warm, path="/aanmeldingen", run=run + "ws", key=key)
+        base = await wrk(base_url, connections=c, duration=d, path="/items", run=run + "b", servers=(baseline.pid,))
+        serv = await wrk(svc.url, connections=c, duration=d, path="/aanmeldingen", run=run + "s", key=key, servers=(svc.proc.pid,))
+        rss = {"aanmelding (after intake load)": rss_kib(svc.proc.pid), "baseline endpoint (after load)": rss_kib(baseline.pid)}
+        return {"service": serv, "baseline": base, "ceiling": ceiling, "rss": rss, "key": key}
     finally:
         svc.stop()
         baseline.terminate()
         baseline.wait()
+
+
+async def bench_scale(args: argparse.Namespace, log_dir: Path, key: str) -> dict:
+    """Two intake processes on one database, each loaded by its own wrk at the same time; then the database is checked:
+    every aanmelding once, with its two outbox events, two audit rows and one idempotency record."""
+    procs = [support.ServiceProcess("aanmelding", "serve", log_dir=log_dir, port=support.free_port(), env=QUIET).start() for _ in range(2)]
+    c, d = args.connections, args.duration
+    run = uuid.uuid4().hex[:8]
+    try:
+        for p in procs:
+            await p.wait_healthy()
+        for i, p in enumerate(procs):
+            await wrk(p.url, connections=c, duration=args.warmup, path="/aanmeldingen", run=f"{run}w{i}", key=key)
+        results = await asyncio.gather(
+            *(wrk(p.url, connections=c, duration=d, path="/aanmeldingen", run=f"{run}m{i}", key=key, servers=(p.proc.pid,))
+              for i, p in enumerate(procs))
+        )
+    finally:
+        for p in procs:
+            p.stop()
+    like = f"bench-{run}m%"
+    counts = await support.db_fetch(
+        "aanmelding",
+        """
+        WITH a AS (SELECT id, jongere_ref FROM aanmelding WHERE jongere_ref LIKE $1)
+        SELECT (SELECT count(*) FROM a) AS aanmeldingen,
+               (SELECT count(DISTINCT jongere_ref) FROM a) AS distinct_refs,
+               (SELECT count(*) FROM outbox WHERE key IN (SELECT id::text FROM a)) AS outbox_events,
+               (SELECT count(*) FROM audit_log WHERE aggregate_id IN (SELECT id::text FROM a)) AS audit_rows,
+               (SELECT count(*) FROM idempotency_record WHERE sleutel LIKE $1) AS idempotency_records
+        """,
+        like,
+    )
+    return {"instances": results, "db": dict(counts[0]), "acknowledged": sum(r["ok"] for r in results)}
 
 
 async def _healthy(url: str) -> bool:
@@ -152,7 +222,7 @@ async def _healthy(url: str) -> bool:
 
 async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict[str, int]]:
     """Latency of one event through the outbox relay and the traject consumer, from commit to effect."""
-    relay = support.ServiceProcess("aanmelding", "relay", log_dir=log_dir, env={**QUIET, "JH_RELAY_IDLE_SECONDS": "0.01"}).start()
+    relay = support.ServiceProcess("aanmelding", "relay", log_dir=log_dir, env=QUIET).start()  # default settings
     consumer = support.ServiceProcess("traject", "consume", log_dir=log_dir, env=QUIET).start()
     engine = make_engine(support.database_url("aanmelding"))
     sm = make_sessionmaker(engine)
@@ -209,14 +279,15 @@ async def _has_effect(ids: list[uuid.UUID], all_: bool = False) -> bool:
 
 
 async def raw_round_trip(n: int, gap: float) -> dict:
-    """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker."""
+    """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker, with the
+    relay's producer and the service consumer's fetch settings."""
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     admin = support.kafka().admin()
     await admin.start()
     await admin.create_topics([NewTopic(topic, 3, 1)])
     await admin.close()
-    producer = support.kafka().producer()
-    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest")
+    producer = support.kafka().producer(linger_ms=0)  # as the outbox relay's
+    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=100)
     await producer.start()
     await consumer.start()
     sent: dict[bytes, float] = {}
@@ -291,14 +362,19 @@ async def bench_rebuild(m: int, log_dir: Path) -> tuple[dict, dict]:
     before = await support.db_fetchval("signalering", "SELECT count(*) FROM inbox")
     consumer = support.ServiceProcess("signalering", "consume", log_dir=log_dir, env=QUIET).start()
     try:
+        # Steady state, as for the raw side: from the first effect committed to the last (process start-up and the
+        # group join are excluded from both; they are printed apart).
+        t_start = time.perf_counter()
+        await support.wait_for(lambda: _inbox_at_least("signalering", before + 1), timeout=120, interval=0.02, what="first projection")
         t0 = time.perf_counter()
+        first = await support.db_fetchval("signalering", "SELECT count(*) FROM inbox") - before
         await support.wait_for(
-            lambda: _inbox_at_least("signalering", before + m), timeout=1800, interval=0.5, what="signalering projections rebuilt"
+            lambda: _inbox_at_least("signalering", before + m), timeout=1800, interval=0.05, what="signalering projections rebuilt"
         )
         elapsed = time.perf_counter() - t0
     finally:
         consumer.stop()
-    rebuilt = {"events_per_s": m / elapsed, "seconds": elapsed}
+    rebuilt = {"events_per_s": (m - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start}
     raw = await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values()))
     return rebuilt, raw
 
@@ -313,19 +389,22 @@ async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
                                 enable_auto_commit=False, auto_offset_reset="earliest")
     await consumer.start()
     seen = 0
+    first = 0
+    t_start = t0 = time.perf_counter()
     try:
-        t0 = time.perf_counter()
         while seen < expected:
-            batch = await consumer.getmany(timeout_ms=1000)
+            batch = await consumer.getmany(timeout_ms=1000, max_records=200)  # as many as the service's consumer polls
             for records in batch.values():
                 for r in records:
                     json.loads(r.value)
                     seen += 1
             await consumer.commit()
+            if not first and seen:
+                first, t0 = seen, time.perf_counter()  # steady state from the first batch on, as for the service
         elapsed = time.perf_counter() - t0
     finally:
         await consumer.stop()
-    return {"events_per_s": seen / elapsed, "seconds": elapsed}
+    return {"events_per_s": (seen - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start}
 
 
 # --------------------------------------------------------------------------- main
@@ -353,53 +432,117 @@ async def services_idle_rss(log_dir: Path) -> dict[str, int]:
             p.stop()
 
 
+PARTS = ("intake", "scale", "hop", "rebuild", "memory")
+
+
 async def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--requests", type=int, default=3000)
-    ap.add_argument("--concurrency", type=int, default=32)
+    ap = argparse.ArgumentParser(description="benchmarks; see the README's Benchmarks section")
+    ap.add_argument("--duration", type=float, default=30, help="seconds of measured HTTP load per side (wrk)")
+    ap.add_argument("--warmup", type=float, default=5, help="seconds of unmeasured load before each measured run")
+    ap.add_argument("--connections", type=int, default=32, help="wrk connections, the same for service and baseline")
     ap.add_argument("--hop-events", type=int, default=300)
     ap.add_argument("--hop-gap", type=float, default=0.02)
-    ap.add_argument("--rebuild-events", type=int, default=10000)
+    ap.add_argument("--rebuild-events", type=int, default=20000)
+    ap.add_argument("--only", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
+    parts = set(args.only.split(","))
+    if unknown := parts - set(PARTS):
+        ap.error(f"unknown part(s) {', '.join(sorted(unknown))}")
     log_dir = Path(os.environ["JH_STATE_DIR"]) / "bench-logs"
     log_dir.mkdir(exist_ok=True)
     support.migrate_all()
     await ensure_topics(support.kafka(), [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)], partitions=3, replication_factor=1)
 
-    serv, base, rss_a = await bench_intake(args.requests, args.concurrency, log_dir)
-    hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir)
-    rebuilt, raw_rate = await bench_rebuild(args.rebuild_events, log_dir)
-    rss = {**await services_idle_rss(log_dir), **rss_a, **rss_h, **stack_rss()}
+    figures: dict[str, object] = {}
+    rss: dict[str, int] = {}
+    rows = []
+    if parts & {"intake", "scale"}:
+        intake = await bench_intake(args, log_dir)
+        serv, base = intake["service"], intake["baseline"]
+        rss.update(intake["rss"])
+        figures |= {"intake": serv, "intake_baseline": base, "generator_ceiling": intake["ceiling"]}
+        what = "bare FastAPI + asyncpg INSERT"
+        rows += [
+            ("intake throughput (req/s)", serv["rps"], base["rps"], what),
+            ("intake p50 (ms)", serv["p50_ms"], base["p50_ms"], what),
+            ("intake p99 (ms)", serv["p99_ms"], base["p99_ms"], what),
+            ("intake CPU per request (ms)", serv["server_cpu_ms_per_request"], base["server_cpu_ms_per_request"], what),
+        ]
+        if "scale" in parts:
+            figures["scale"] = await bench_scale(args, log_dir, intake.pop("key"))
+    if "hop" in parts:
+        hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir)
+        rss.update(rss_h)
+        figures |= {"hop": hop, "hop_baseline": raw}
+        rows += [
+            ("event hop p50 (ms)", hop["p50_ms"], raw["p50_ms"], "raw aiokafka produce → consume"),
+            ("event hop p99 (ms)", hop["p99_ms"], raw["p99_ms"], "raw aiokafka produce → consume"),
+        ]
+    if "rebuild" in parts:
+        rebuilt, raw_rate = await bench_rebuild(args.rebuild_events, log_dir)
+        figures |= {"rebuild": rebuilt, "rebuild_baseline": raw_rate}
+        rows.append(("projection rebuild (events/s)", rebuilt["events_per_s"], raw_rate["events_per_s"], "raw aiokafka consume + JSON decode"))
+    if "memory" in parts:
+        rss = {**await services_idle_rss(log_dir), **rss, **stack_rss()}
+    figures["rss_kib"] = rss
 
-    rows = [
-        ("intake throughput (req/s)", serv["rps"], base["rps"], "bare FastAPI+asyncpg INSERT"),
-        ("intake p50 (ms)", serv["p50_ms"], base["p50_ms"], "bare FastAPI+asyncpg INSERT"),
-        ("intake p99 (ms)", serv["p99_ms"], base["p99_ms"], "bare FastAPI+asyncpg INSERT"),
-        ("event hop p50 (ms)", hop["p50_ms"], raw["p50_ms"], "raw aiokafka produce→consume"),
-        ("event hop p99 (ms)", hop["p99_ms"], raw["p99_ms"], "raw aiokafka produce→consume"),
-        ("projection rebuild (events/s)", rebuilt["events_per_s"], raw_rate["events_per_s"], "raw aiokafka consume + JSON decode"),
-    ]
     print(
-        f"\nbenchmarks ({args.requests} requests at concurrency {args.concurrency}; {args.hop_events} hop events "
-        f"{args.hop_gap*1000:.0f} ms apart; rebuild from {args.rebuild_events} events)"
+        f"\nbenchmarks (HTTP: wrk, 1 thread, {args.connections} connections, {args.duration:g} s measured after {args.warmup:g} s "
+        f"warm-up, per side; hop: {args.hop_events} events {args.hop_gap * 1000:.0f} ms apart; rebuild: {args.rebuild_events} events)"
     )
     print(f"{'figure':<30} {'system':>10} {'baseline':>10} {'ratio':>7}  baseline")
     for name, a, b, what in rows:
         print(f"{name:<30} {a:>10.1f} {b:>10.1f} {a / b:>7.3g}  {what}")
-    print(f"intake errors: service {serv['errors']}, baseline {base['errors']}")
-    print(
-        f"event hop breakdown: outbox commit → relay pickup p50 {hop['relay_pickup_p50_ms']:.1f} ms; "
-        f"relay pickup → effect committed p50 {hop['publish_to_effect_p50_ms']:.1f} ms, p99 {hop['publish_to_effect_p99_ms']:.1f} ms"
-    )
-    print(f"\n{'resident memory':<40} {'MiB':>8}")
-    for name, kib in rss.items():
-        print(f"{name:<40} {kib / 1024:>8.1f}")
-    whole = sum(v for k, v in rss.items() if "idle" in k or k.startswith(("Kafka", "Postgres")))
-    print(f"{'whole stack (3 services idle + Kafka + Postgres)':<40} {whole / 1024:>8.1f}")
+    if "intake" in figures:
+        serv, base, ceiling = figures["intake"], figures["intake_baseline"], figures["generator_ceiling"]
+        print(f"intake errors (non-2xx, socket errors, timeouts): service {serv['errors']}, baseline {base['errors']}")
+        print(
+            f"load generator: wrk used {serv['generator_cpu']:.0%} of a core against the service, {base['generator_cpu']:.0%} against "
+            f"the baseline; the same wrk gets {ceiling['rps']:.0f} req/s from a trivial GET /health ({ceiling['generator_cpu']:.0%} CPU); "
+            f"server process CPU: service {serv['server_cpu']:.0%}, baseline {base['server_cpu']:.0%}; waiting for a CPU: "
+            f"service {serv['server_cpu_wait']:.0%}, baseline {base['server_cpu_wait']:.0%} (more than a few % = a busy machine)"
+        )
+    if "scale" in figures:
+        sc = figures["scale"]
+        total = sum(r["rps"] for r in sc["instances"])
+        single = figures["intake"]["rps"]
+        each = " + ".join(f"{r['rps']:.1f}" for r in sc["instances"])
+        print(
+            f"two intake instances, one database, loaded together: {total:.1f} req/s "
+            f"({each}; {total / single:.2f}x one instance), "
+            f"p99 {max(r['p99_ms'] for r in sc['instances']):.1f} ms, errors {sum(r['errors'] for r in sc['instances'])}"
+        )
+        db = sc["db"]
+        n = db["aanmeldingen"]
+        ok = (db["distinct_refs"] == n and db["outbox_events"] == 2 * n and db["audit_rows"] == 2 * n
+              and db["idempotency_records"] == n and n >= sc["acknowledged"])
+        print(
+            f"  in the database: {n} aanmeldingen for {sc['acknowledged']} acknowledged 201s (requests still in flight when wrk stops "
+            f"may add a few), {db['distinct_refs']} distinct jongereRefs, {db['outbox_events']} outbox events, {db['audit_rows']} audit rows, "
+            f"{db['idempotency_records']} idempotency records: {'nothing doubled or lost' if ok else 'MISMATCH'}"
+        )
+    if "hop" in figures:
+        hop = figures["hop"]
+        print(
+            f"event hop breakdown: outbox commit → relay pickup p50 {hop['relay_pickup_p50_ms']:.1f} ms; "
+            f"relay pickup → effect committed p50 {hop['publish_to_effect_p50_ms']:.1f} ms, p99 {hop['publish_to_effect_p99_ms']:.1f} ms"
+        )
+    if "rebuild" in figures:
+        print(
+            f"rebuild: steady state from the first effect to the last; start-up (process, group join) apart: service "
+            f"{figures['rebuild']['startup_s']:.1f} s, raw {figures['rebuild_baseline']['startup_s']:.1f} s"
+        )
+    if rss:
+        print(f"\n{'resident memory':<40} {'MiB':>8}")
+        for name, kib in rss.items():
+            flag = "  (limit 150 MiB: OVER)" if "idle" in name and kib > 150 * 1024 else ""
+            print(f"{name:<40} {kib / 1024:>8.1f}{flag}")
+        if "memory" in parts:
+            whole = sum(v for k, v in rss.items() if "idle" in k or k.startswith(("Kafka", "Postgres")))
+            print(f"{'whole stack (3 services idle + Kafka + Postgres)':<40} {whole / 1024:>8.1f}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"intake": serv, "intake_baseline": base, "hop": hop, "hop_baseline": raw,
-                                               "rebuild": rebuilt, "rebuild_baseline": raw_rate, "rss_kib": rss}, indent=2))
+        Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0
 
 

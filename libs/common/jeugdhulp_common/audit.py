@@ -7,6 +7,7 @@ from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jeugdhulp_common.auth import Principal
+from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.tables import audit_log_table
 
 LEZEN = "LEZEN"
@@ -28,5 +29,4 @@ async def record(session: AsyncSession, principal: Principal, actie: str, aggreg
         }
         for aggregate_id in aggregate_ids
     ]
-    if rows:
-        await session.execute(audit_log_table.insert(), rows)
+    await insert_rows(session, audit_log_table, rows)

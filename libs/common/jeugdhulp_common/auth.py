@@ -9,6 +9,11 @@ into each service's database.
     python -m jeugdhulp_common.auth revoke <credential id>
 
 Every endpoint except /health and /ready depends on :func:`require`.
+
+Verified keys are cached per process for ``JH_AUTH_CACHE_SECONDS`` (:class:`CredentialCache`), so a request needs
+no database round trip to authenticate. Revocation reaches every instance at once: a trigger NOTIFYs
+``jh_credential`` on every update or delete of a credential and each process's listener evicts it; while that
+listener is disconnected the cache is cleared and not used.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import hmac
 import os
 import secrets
 import sys
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -32,6 +39,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tables import api_credential_table
+
+if TYPE_CHECKING:
+    from jeugdhulp_common.notify import Listener
 
 KEY_PREFIX = "jh"
 SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
@@ -91,7 +101,67 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, "Unauthorized", detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def authenticator(sessionmaker: async_sessionmaker[AsyncSession]) -> Callable[..., Awaitable[Principal]]:
+class CredentialCache:
+    """Verified credentials of this process, each for ``ttl`` seconds (bounded: cleared when ``max_entries`` is reached).
+
+    Used only while :meth:`enabled` (the notification listener is connected: see ``jeugdhulp_common.notify``), so
+    a revocation evicts the credential in every instance within milliseconds. A lookup that raced with an
+    eviction is not cached (generation check).
+    """
+
+    def __init__(self, ttl: float, *, max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[uuid.UUID, tuple[str, Principal, float]] = {}
+        self._enabled = False
+        self.generation = 0
+
+    def attach(self, listener: Listener) -> None:
+        from jeugdhulp_common.notify import CREDENTIAL_CHANNEL
+
+        listener.on(CREDENTIAL_CHANNEL, self.evict)
+        listener.on_connect(lambda: self._switch(True))
+        listener.on_disconnect(lambda: self._switch(False))
+
+    @property
+    def enabled(self) -> bool:
+        return self._enabled and self.ttl > 0
+
+    def _switch(self, on: bool) -> None:
+        self._entries.clear()  # notifications may have been missed while the listener was away
+        self.generation += 1
+        self._enabled = on
+
+    def evict(self, payload: str) -> None:
+        self.generation += 1
+        try:
+            self._entries.pop(uuid.UUID(payload), None)
+        except ValueError:
+            self._entries.clear()
+
+    def get(self, credential_id: uuid.UUID, digest: str) -> Principal | None:
+        if not self.enabled:
+            return None
+        entry = self._entries.get(credential_id)
+        if entry is None:
+            return None
+        stored, principal, expires = entry
+        if time.monotonic() >= expires:
+            del self._entries[credential_id]
+            return None
+        return principal if hmac.compare_digest(stored, digest) else None
+
+    def put(self, credential_id: uuid.UUID, digest: str, principal: Principal, *, generation: int) -> None:
+        if not self.enabled or generation != self.generation:
+            return
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[credential_id] = (digest, principal, time.monotonic() + self.ttl)
+
+
+def authenticator(
+    sessionmaker: async_sessionmaker[AsyncSession], cache: CredentialCache | None = None
+) -> Callable[..., Awaitable[Principal]]:
     """A FastAPI dependency that returns the caller, or answers 401."""
 
     async def authenticate(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
@@ -101,6 +171,11 @@ def authenticator(sessionmaker: async_sessionmaker[AsyncSession]) -> Callable[..
         if parsed is None:
             raise _unauthorized("malformed API key")
         credential_id, secret = parsed
+        digest = _sha256(secret)
+        if cache is not None and (principal := cache.get(credential_id, digest)) is not None:
+            request.state.principal = principal
+            return principal
+        generation = cache.generation if cache is not None else 0
         async with sessionmaker() as session:
             row = (
                 await session.execute(
@@ -109,9 +184,11 @@ def authenticator(sessionmaker: async_sessionmaker[AsyncSession]) -> Callable[..
                     )
                 )
             ).first()
-        if row is None or not hmac.compare_digest(row.secret_sha256, _sha256(secret)):
+        if row is None or not hmac.compare_digest(row.secret_sha256, digest):
             raise _unauthorized("unknown or revoked API key")
         principal = Principal(credential_id, row.organisatie, frozenset(Toegangsrol(r) for r in row.rollen))
+        if cache is not None:
+            cache.put(credential_id, digest, principal, generation=generation)
         request.state.principal = principal
         return principal
 

@@ -1,6 +1,6 @@
 """Idempotent consumer with a dead-letter topic.
 
-For each record, in partition order:
+Records are processed in batches (what one poll returned, up to ``max_poll_records``), in partition order:
 
 1. decode it into its event model (CloudEvents headers + JSON body). Undecodable or schema-invalid
    records are poison: they go to the dead-letter topic at once;
@@ -8,6 +8,11 @@ For each record, in partition order:
    ONE database transaction that inserts the event id into the inbox table and applies the handler.
    If the event id is already in the inbox, the record is a redelivery and has no second effect;
 3. after the transaction committed, the record's offset may be committed.
+
+A batch first runs as ONE transaction: the inbox rows of all its records (one statement) and every record's
+effect, each in its own ``process`` span. If anything in it fails (a record that cannot be decoded, a handler
+error, the database away), the transaction rolls back and the batch is processed again record by record as
+described above, so a poison record goes alone to the dead-letter topic and the others take effect.
 
 Transient errors (database or broker unreachable, serialization failures, deadlocks) are retried with
 backoff for as long as they last: they are not the message's fault. Any other error is retried up to
@@ -29,9 +34,11 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from jeugdhulp_common.db import defer_writes
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
@@ -117,15 +124,11 @@ class EventConsumer:
         try:
             while not stop.is_set():
                 batch = await consumer.getmany(timeout_ms=500)
-                for tp, records in batch.items():
-                    for record in records:
-                        if stop.is_set() or tp in self._revoked or tp not in consumer.assignment():
-                            break
-                        async with self._processing:
-                            if tp in self._revoked:
-                                break
-                            await self.process(record)
-                            self._pending[tp] = record.offset + 1
+                if batch and not stop.is_set():
+                    async with self._processing:  # a rebalance waits for the batch in hand
+                        ready = [r for tp, rs in batch.items() if tp not in self._revoked and tp in consumer.assignment() for r in rs]
+                        if ready:
+                            await self.process_batch(ready, stop)
                 await self._commit()
         finally:
             try:
@@ -156,11 +159,71 @@ class EventConsumer:
             if self._pending.get(tp) == offsets[tp]:
                 del self._pending[tp]
 
+    # ------------------------------------------------------------------ a batch
+
+    async def process_batch(self, records: list[ConsumerRecord], stop: asyncio.Event) -> None:
+        """Process ``records`` (in partition order) and mark them for the offset commit: in one transaction, else one by one."""
+        if len(records) > 1 and (applied := await self._apply_batch(records)) is not None:
+            self.processed += applied
+        else:
+            for record in records:
+                if stop.is_set():
+                    break
+                await self.process(record)
+                self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
+            return
+        for record in records:
+            self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
+
+    async def _apply_batch(self, records: list[ConsumerRecord]) -> int | None:
+        """One transaction for the whole batch: the number of records handled (duplicates included), or None (rolled
+        back, nothing done) when any record is not simply applicable."""
+        decoded: list[tuple[ConsumerRecord, dict[str, str], Event | None]] = []
+        for record in records:
+            headers = headers_dict(record.headers)
+            try:
+                decoded.append((record, headers, decode(record.value, headers, topic=record.topic)))
+            except DecodeError:
+                return None  # poison: the record-by-record path dead-letters it
+        events = [(ev, record.topic) for record, _, ev in decoded if type(ev) in self.handlers]
+        try:
+            async with self.sessionmaker() as session:  # closing it uncommitted rolls back
+                defer_writes(session)  # the effects' outbox rows, audit rows and counters: one statement at commit
+                with suppress_instrumentation():  # the batch's own statements; each effect is traced in its record's span
+                    fresh: set = set()
+                    if events:
+                        rows = [{"event_id": ev.event_id, "event_type": ev.event_type, "topic": topic} for ev, topic in events]
+                        inserted = await session.execute(
+                            pg_insert(inbox_table).values(rows).on_conflict_do_nothing(index_elements=[inbox_table.c.event_id])
+                            .returning(inbox_table.c.event_id)
+                        )
+                        fresh = set(inserted.scalars())
+                for record, headers, ev in decoded:
+                    # No exception details on these spans (they may quote data): the record-by-record retry records the error.
+                    with self._span(record, headers, record_exception=False, set_status_on_exception=False) as span:
+                        span.set_attribute("jeugdhulp.batch", True)
+                        handler = self.handlers.get(type(ev))
+                        if handler is None:
+                            span.set_attribute("jeugdhulp.ignored", True)  # another event on a topic we read
+                            continue
+                        duplicate = ev.event_id not in fresh
+                        span.set_attribute("jeugdhulp.duplicate", duplicate)
+                        if not duplicate:
+                            fresh.discard(ev.event_id)  # the same event twice in one batch: the second is a redelivery
+                            await handler(session, ev, MessageMeta(record.topic, record.partition, record.offset, headers))
+                with suppress_instrumentation():
+                    await session.commit()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the record-by-record path classifies, retries or dead-letters
+            log.info("batch rolled back, processing its records one by one", extra={"error": type(exc).__name__, "records": len(records)})
+            return None
+        return len(events)
+
     # ------------------------------------------------------------------ one record
 
-    async def process(self, record: ConsumerRecord) -> None:
-        headers = headers_dict(record.headers)
-        with tracer().start_as_current_span(
+    def _span(self, record: ConsumerRecord, headers: Mapping[str, str], **options: bool):  # noqa: ANN202 - a span context manager
+        return tracer().start_as_current_span(
             f"{record.topic} process",
             context=context_from(headers),
             kind=trace.SpanKind.CONSUMER,
@@ -174,7 +237,12 @@ class EventConsumer:
                 "messaging.message.id": headers.get("ce_id", ""),
                 "cloudevents.event_type": headers.get("ce_type", ""),
             },
-        ) as span:
+            **options,
+        )
+
+    async def process(self, record: ConsumerRecord) -> None:
+        headers = headers_dict(record.headers)
+        with self._span(record, headers) as span:
             try:
                 ev = decode(record.value, headers, topic=record.topic)
             except DecodeError as exc:

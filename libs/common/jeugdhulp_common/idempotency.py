@@ -9,10 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jeugdhulp_common.db import update_row
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tables import idempotency_table
 
@@ -55,8 +56,6 @@ async def claim(session: AsyncSession, organisatie: str, sleutel: str, digest: s
 
 
 async def remember(session: AsyncSession, organisatie: str, sleutel: str, status_code: int, response: Any) -> None:
-    await session.execute(
-        update(idempotency_table)
-        .where(idempotency_table.c.organisatie == organisatie, idempotency_table.c.sleutel == sleutel)
-        .values(status_code=status_code, response=response)
+    await update_row(
+        session, idempotency_table, {"organisatie": organisatie, "sleutel": sleutel}, {"status_code": status_code, "response": response}
     )

@@ -65,3 +65,46 @@ def drop_common_tables() -> None:
 
     for table in reversed(common_metadata.sorted_tables):
         op.drop_table(table.name)
+
+
+# Notifications for jeugdhulp_common.notify (channel names are kept in step with it). NOTIFY is delivered when the
+# writing transaction commits. A notifying commit holds a database-wide lock until its commit record is flushed,
+# so notifying transactions commit one at a time: the outbox trigger notifies only when the relay is likely idle
+# (no older unpublished row written in the last second, which a busy relay is about to publish, after which it
+# polls again at once). Otherwise the relay's poll (JH_RELAY_IDLE_SECONDS) is the fallback.
+_NOTIFY_SQL = [
+    """CREATE FUNCTION jh_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NOT EXISTS (
+           SELECT 1 FROM outbox o
+           WHERE o.published_at IS NULL AND o.id < (SELECT min(id) FROM new_rows) AND o.created_at > now() - interval '1 second'
+         ) THEN
+           PERFORM pg_notify('jh_outbox', '');
+         END IF;
+         RETURN NULL;
+       END $$""",
+    """CREATE TRIGGER outbox_notify AFTER INSERT ON outbox REFERENCING NEW TABLE AS new_rows
+       FOR EACH STATEMENT EXECUTE FUNCTION jh_notify_outbox()""",
+    """CREATE FUNCTION jh_notify_credential() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN PERFORM pg_notify('jh_credential', OLD.id::text); RETURN NULL; END $$""",
+    """CREATE TRIGGER api_credential_notify AFTER UPDATE OR DELETE ON api_credential
+       FOR EACH ROW EXECUTE FUNCTION jh_notify_credential()""",
+]
+
+
+def create_notify_triggers() -> None:
+    """Triggers that wake the outbox relay on insert and evict a changed or revoked API credential from every
+    instance's cache (call from a service migration)."""
+    from alembic import op
+
+    for sql in _NOTIFY_SQL:
+        op.execute(sql)
+
+
+def drop_notify_triggers() -> None:
+    from alembic import op
+
+    op.execute("DROP TRIGGER IF EXISTS api_credential_notify ON api_credential")
+    op.execute("DROP FUNCTION IF EXISTS jh_notify_credential()")
+    op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
+    op.execute("DROP FUNCTION IF EXISTS jh_notify_outbox()")

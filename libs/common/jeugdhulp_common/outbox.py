@@ -26,6 +26,7 @@ from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.events import Event, ce_headers, encode_body
 from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_headers, tracer
@@ -51,9 +52,7 @@ def outbox_row(ev: Event) -> dict[str, object]:
 
 async def add(session: AsyncSession, events: Iterable[Event]) -> None:
     """Stage events in the caller's transaction. They are published only if that transaction commits."""
-    rows = [outbox_row(ev) for ev in events]
-    if rows:
-        await session.execute(outbox_table.insert(), rows)
+    await insert_rows(session, outbox_table, [outbox_row(ev) for ev in events])
 
 
 class OutboxRelay:
@@ -67,6 +66,7 @@ class OutboxRelay:
         max_backoff_seconds: float = 5.0,
         retention_hours: float = 168.0,
         purge_interval_seconds: float = 300.0,
+        wake: asyncio.Event | None = None,
     ) -> None:
         self.engine = engine
         self.kafka = kafka
@@ -75,13 +75,18 @@ class OutboxRelay:
         self.max_backoff_seconds = max_backoff_seconds
         self.retention_hours = retention_hours
         self.purge_interval_seconds = purge_interval_seconds
+        # Set by a NOTIFY after outbox inserts (jeugdhulp_common.notify): the relay polls at once instead of
+        # waiting out idle_seconds. The poll stays as the fallback (listener down, notification lost).
+        self.wake = wake
         self._producer: AIOKafkaProducer | None = None
         self._last_purge = 0.0
         self.published = 0
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
-            producer = self.kafka.producer()
+            # No linger: a batch's records are all queued before the sender runs, so they still travel together,
+            # and a lone event (the common case when idle) is not held back.
+            producer = self.kafka.producer(linger_ms=0)
             await producer.start()
             self._producer = producer
         return self._producer
@@ -168,6 +173,8 @@ class OutboxRelay:
         backoff = self.idle_seconds
         try:
             while not stop.is_set():
+                if self.wake is not None:
+                    self.wake.clear()  # before the batch: a commit during it wakes the next one
                 try:
                     n = await self.run_once()
                     backoff = self.idle_seconds
@@ -182,9 +189,19 @@ class OutboxRelay:
                     n = 0
                     backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
                 if n < self.batch_size:
-                    try:
-                        await asyncio.wait_for(stop.wait(), timeout=backoff if n == 0 else 0)
-                    except TimeoutError:
-                        pass
+                    # Idle: until the next poll, a wake-up (not while backing off from an error), or stop.
+                    await self._idle(stop, backoff if n == 0 else 0, wakeable=backoff == self.idle_seconds)
         finally:
             await self._drop_producer()
+
+    async def _idle(self, stop: asyncio.Event, timeout: float, *, wakeable: bool) -> None:
+        if timeout <= 0:
+            await asyncio.sleep(0)
+            return
+        events = [stop, self.wake] if wakeable and self.wake is not None else [stop]
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()

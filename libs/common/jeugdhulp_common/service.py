@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
 from jeugdhulp_common import topics
-from jeugdhulp_common.auth import Principal, Toegangsrol, authenticator, require
+from jeugdhulp_common.auth import CredentialCache, Principal, Toegangsrol, authenticator, require
 from jeugdhulp_common.tables import audit_log_table
 from jeugdhulp_common.consumer import EventConsumer, Handler
 from jeugdhulp_common.db import make_engine, make_sessionmaker
@@ -36,6 +36,7 @@ from jeugdhulp_common.events import Event
 from jeugdhulp_common.kafka_admin import ensure_topics
 from jeugdhulp_common.logging import setup_logging
 from jeugdhulp_common.migrations import upgrade
+from jeugdhulp_common.notify import OUTBOX_CHANNEL, Listener
 from jeugdhulp_common.outbox import OutboxRelay
 from jeugdhulp_common.problems import install_problem_handlers, problem
 from jeugdhulp_common.settings import CommonSettings, load_settings
@@ -55,7 +56,11 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
 
     def __post_init__(self) -> None:
-        self.authenticate = authenticator(self.sessionmaker)
+        # One LISTEN connection per process: wakes the relay, evicts revoked credentials from the cache.
+        self.listener = Listener(self.settings.database_url)
+        self.credentials = CredentialCache(self.settings.auth_cache_seconds)
+        self.credentials.attach(self.listener)
+        self.authenticate = authenticator(self.sessionmaker, self.credentials)
 
     def require(self, *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
         """FastAPI dependency: the authenticated caller, with one of ``rollen`` if given (401/403 otherwise)."""
@@ -92,9 +97,13 @@ def _observability(defn: ServiceDefinition, settings: CommonSettings) -> None:
     instrument_asyncpg()
 
 
-def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool, background: bool) -> list[BackgroundTask]:
+def workers(
+    defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool, background: bool, api: bool = False
+) -> list[BackgroundTask]:
     s = rt.settings
     out: list[BackgroundTask] = []
+    if relay or api:
+        out.append(rt.listener.run)  # NOTIFY: relay wake-up, credential revocation
     if relay:
         out.append(OutboxRelay(
                 rt.engine,
@@ -102,6 +111,7 @@ def workers(defn: ServiceDefinition, rt: Runtime, *, relay: bool, consumer: bool
                 batch_size=s.relay_batch_size,
                 idle_seconds=s.relay_idle_seconds,
                 retention_hours=s.outbox_retention_hours,
+                wake=rt.listener.wake_event(OUTBOX_CHANNEL),
             ).run)
     handlers = defn.handlers(rt)
     if consumer and handlers:
@@ -264,7 +274,7 @@ def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
     _observability(defn, settings)
     rt = make_runtime(defn, settings)
     if args.command == "serve":
-        tasks = workers(defn, rt, relay=not args.no_relay, consumer=not args.no_consumer, background=not args.no_background)
+        tasks = workers(defn, rt, relay=not args.no_relay, consumer=not args.no_consumer, background=not args.no_background, api=True)
         app = create_app(defn, rt, tasks=tasks)
         config = uvicorn.Config(app, host=args.host, port=args.port, log_config=None, access_log=False, lifespan="on")
         uvicorn.Server(config).run()

@@ -31,6 +31,9 @@ class CommonSettings(BaseSettings):
     trace_file: str | None = Field(None, validation_alias="JH_TRACE_FILE")
     log_level: str = Field("INFO", validation_alias="JH_LOG_LEVEL")
 
+    # Verified API keys are cached this long per process (0: no cache); revocation evicts them at once (NOTIFY).
+    auth_cache_seconds: float = Field(10.0, validation_alias="JH_AUTH_CACHE_SECONDS", ge=0)
+
     # Outbox relay
     relay_batch_size: int = Field(200, validation_alias="JH_RELAY_BATCH_SIZE")
     relay_idle_seconds: float = Field(0.2, validation_alias="JH_RELAY_IDLE_SECONDS")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.domain import NietGevonden
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
@@ -61,17 +62,21 @@ class AanmeldingRepository:
         return uit_document(row.document, version=row.version)
 
     async def add(self, a: Aanmelding) -> None:
-        await self.session.execute(
-            aanmelding_table.insert().values(
-                id=a.aanmelding_id,
-                aanmelder_organisatie=a.gegevens.aanmelder.organisatie,
-                status=a.status.value,
-                jongere_ref=a.jongere_ref,
-                ontvangen_op=a.ontvangen_op,
-                regio_jongere=a.gegevens.regio_jongere.value,
-                document=naar_document(a),
-                version=1,
-            )
+        await insert_rows(
+            self.session,
+            aanmelding_table,
+            [
+                dict(
+                    id=a.aanmelding_id,
+                    aanmelder_organisatie=a.gegevens.aanmelder.organisatie,
+                    status=a.status.value,
+                    jongere_ref=a.jongere_ref,
+                    ontvangen_op=a.ontvangen_op,
+                    regio_jongere=a.gegevens.regio_jongere.value,
+                    document=naar_document(a),
+                    version=1,
+                )
+            ],
         )
         a.version = 1
 

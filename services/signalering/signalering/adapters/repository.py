@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from jeugdhulp_common.db import add_to
 from jeugdhulp_common.domain import NietGevonden
 from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -189,8 +190,8 @@ async def add_terugkoppeling(session: AsyncSession, tk: Terugkoppeling) -> None:
 
 
 async def tel(session: AsyncSession, bron: str, code: str, jaar: int) -> None:
-    stmt = pg_insert(telling_table).values(bron=bron, code=code, jaar=jaar, aantal=1)
-    await session.execute(stmt.on_conflict_do_update(constraint="telling_pkey", set_={"aantal": telling_table.c.aantal + 1}))
+    """One more for (bron, code, jaar); in a consumer batch the counts are summed and written once at commit."""
+    await add_to(session, telling_table, {"bron": bron, "code": code, "jaar": jaar}, "aantal")
 
 
 async def tellingen(session: AsyncSession) -> list[Any]:

@@ -1,0 +1,81 @@
+"""Deferred writes (jeugdhulp_common.db.defer_writes) against the real database: sent in one statement at commit,
+in the order added, summed for counters, dropped on rollback, and a failing one fails the commit."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import support
+from events_factory import gescreend
+from sqlalchemy.exc import IntegrityError
+
+from jeugdhulp_common import outbox
+from jeugdhulp_common.db import add_to, defer_writes, insert_rows, make_engine, make_sessionmaker, update_row
+from jeugdhulp_common.tables import idempotency_table, outbox_table
+from signalering.adapters.tables import telling_table
+
+
+@pytest.fixture
+async def sessionmaker():
+    engine = make_engine(support.database_url("aanmelding"))
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_deferred_rows_reach_the_database_at_commit_in_the_order_added(sessionmaker) -> None:
+    events = [gescreend() for _ in range(5)]
+    org, key = "VOT", str(uuid.uuid4())
+    async with sessionmaker.begin() as session:
+        await insert_rows(session, idempotency_table, [{"organisatie": org, "sleutel": key, "request_sha256": "x"}])  # at once
+        defer_writes(session)
+        await outbox.add(session, events[:2])
+        await outbox.add(session, events[2:])
+        await update_row(session, idempotency_table, {"organisatie": org, "sleutel": key}, {"status_code": 201, "response": {"a": 1}})
+        assert await support.db_fetchval("aanmelding", "SELECT count(*) FROM outbox WHERE event_id = ANY($1)", [e.event_id for e in events]) == 0
+    rows = await support.db_fetch("aanmelding", "SELECT event_id FROM outbox WHERE event_id = ANY($1) ORDER BY id", [e.event_id for e in events])
+    assert [r["event_id"] for r in rows] == [e.event_id for e in events]
+    row = (await support.db_fetch("aanmelding", "SELECT status_code, response FROM idempotency_record WHERE sleutel = $1", key))[0]
+    assert row["status_code"] == 201 and row["response"] == '{"a": 1}'
+
+
+async def test_deferred_writes_are_dropped_on_rollback(sessionmaker) -> None:
+    ev = gescreend()
+    with pytest.raises(RuntimeError):
+        async with sessionmaker.begin() as session:
+            defer_writes(session)
+            await outbox.add(session, [ev])
+            raise RuntimeError("use case refused")
+    async with sessionmaker.begin() as session:  # the same pooled connection: nothing left over
+        await session.execute(outbox_table.select().limit(1))
+    assert await support.db_fetchval("aanmelding", "SELECT count(*) FROM outbox WHERE event_id = $1", ev.event_id) == 0
+
+
+async def test_a_failing_deferred_write_fails_the_commit_and_nothing_is_written(sessionmaker) -> None:
+    ev, other = gescreend(), gescreend()
+    async with sessionmaker.begin() as session:
+        await outbox.add(session, [ev])
+    with pytest.raises(IntegrityError):
+        async with sessionmaker.begin() as session:
+            defer_writes(session)
+            await outbox.add(session, [other])
+            await insert_rows(session, outbox_table, [outbox.outbox_row(ev)])  # the same event id again
+    assert await support.db_fetchval("aanmelding", "SELECT count(*) FROM outbox WHERE event_id = $1", other.event_id) == 0
+
+
+async def test_deferred_counters_are_summed_per_row() -> None:
+    engine = make_engine(support.database_url("signalering"))
+    sm = make_sessionmaker(engine)
+    code = f"T{uuid.uuid4().hex[:8]}"
+    try:
+        async with sm.begin() as session:
+            await add_to(session, telling_table, {"bron": "TEST", "code": code, "jaar": 2024}, "aantal")  # at once
+        async with sm.begin() as session:
+            defer_writes(session)
+            for _ in range(3):
+                await add_to(session, telling_table, {"bron": "TEST", "code": code, "jaar": 2024}, "aantal")
+            await add_to(session, telling_table, {"bron": "TEST", "code": code, "jaar": 2025}, "aantal", 5)
+    finally:
+        await engine.dispose()
+    rows = await support.db_fetch("signalering", "SELECT jaar, aantal FROM telling WHERE bron = 'TEST' AND code = $1 ORDER BY jaar", code)
+    assert [(r["jaar"], r["aantal"]) for r in rows] == [(2024, 4), (2025, 5)]

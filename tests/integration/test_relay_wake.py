@@ -1,0 +1,48 @@
+"""The outbox relay is woken by Postgres NOTIFY (jeugdhulp_common.notify): an idle relay whose poll is 30 s away
+publishes a newly committed row at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+import support
+from events_factory import gescreend
+
+from jeugdhulp_common import outbox
+from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.notify import OUTBOX_CHANNEL, Listener
+from jeugdhulp_common.outbox import OutboxRelay
+
+SERVICE = "aanmelding"
+
+
+async def _unpublished() -> int:
+    return await support.db_fetchval(SERVICE, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+
+
+async def test_an_idle_relay_is_woken_by_the_outbox_notification() -> None:
+    engine = make_engine(support.database_url(SERVICE))
+    listener = Listener(support.database_url(SERVICE))
+    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
+    try:
+        await support.wait_for(lambda: listener.connected, timeout=30, what="listener connected")
+        await support.wait_for(lambda: _unpublished_is_zero(), timeout=60, what="earlier rows published; the relay idles for 30 s")
+        ev = gescreend()
+        async with make_sessionmaker(engine).begin() as session:
+            await outbox.add(session, [ev])
+        await support.wait_for(
+            lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", ev.event_id),
+            timeout=5,
+            interval=0.02,
+            what="the new row published long before the next poll",
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+        await engine.dispose()
+
+
+async def _unpublished_is_zero() -> bool:
+    return await _unpublished() == 0
