@@ -9,8 +9,8 @@ anything that leaves the team.
 Definitions (INFERRED where §8 is silent):
 
 * **nieuwe aanmeldingen** in a year: aanmeldingen received (``ontvangen_op``) in it; **opstart**: trajecten whose
-  startdatum (the startgesprek, §5.2) lies in it; **afronding**: trajecten closed (``afgerond_op``) in it;
-  **niet opgestart**: non-start decisions in it.
+  startdatum (the startgesprek, §5.2) lies in it; **afronding**: trajecten closed (``afgerond_op``) in it, of
+  those whose start the read model knows (otherwise the flow below would not hold); **niet opgestart**: non-start decisions in it.
 * **lopend begin** of a year: trajecten started before its first day and not closed before it; **lopend eind**:
   started on or before its last day and not closed on or before it. So ``lopend_eind = lopend_begin + opstart −
   afronding`` always holds, and both readings of the seed's "Lopende trajecten" row (1 January of the next year
@@ -185,7 +185,7 @@ def _kolom(label: str, p: Periode, aanmeldingen: list[AanmeldingFeit], trajecten
         tot=p.tot,
         nieuwe_aanmeldingen=sum(p.bevat(a.ontvangen_op) for a in aanmeldingen),
         opstart=sum(p.bevat(t.startdatum) for t in trajecten),
-        afronding=sum(p.bevat(t.afgerond_op) for t in trajecten),
+        afronding=sum(t.startdatum is not None and p.bevat(t.afgerond_op) for t in trajecten),
         niet_opgestart=sum(p.bevat(a.niet_opgestart_op) for a in aanmeldingen),
         lopend_begin=sum(gestart_voor(t, p.van) and open_op(t, p.van) for t in trajecten),
         lopend_eind=sum(gestart_voor(t, na_eind) and open_op(t, na_eind) for t in trajecten),
@@ -222,7 +222,7 @@ def bereken(
     tabel4 = {c: dict(sorted(tabel4[c].items(), key=lambda kv: (kv[0] != "totaal", kv[0]))) for c in volgorde if c in tabel4}
 
     beslist = [a for a in aanmeldingen if periode.bevat(a.niet_opgestart_op)]
-    afgerond = [t for t in trajecten if periode.bevat(t.afgerond_op)]
+    afgerond = [t for t in trajecten if t.startdatum is not None and periode.bevat(t.afgerond_op)]
     blokkade_sleutels = [b.value for b in BlokkadeStatus]
     kruis = Counter(
         (str(a.leeftijd) if a.leeftijd is not None else ONBEKEND, a.regio or ONBEKEND, a.aanmelder_categorie or ONBEKEND) for a in bij

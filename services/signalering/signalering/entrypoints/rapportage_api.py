@@ -26,6 +26,13 @@ from signalering.service_layer import rapportage
 
 RAPPORT = "Rapportage"
 
+Jaar = Annotated[int | None, Query(ge=2000, le=2100, description="one calendar year")]
+Van = Annotated[dt.date | None, Query(description="first day of the period (with tot)")]
+Tot = Annotated[dt.date | None, Query(description="last day of the period, inclusive (with van)")]
+Doel = Annotated[
+    Doelgroep | None, Query(description="TEAM (exact; team only) or EXTERN (suppressed). Default: TEAM for the team, else EXTERN")
+]
+
 
 def routers(rt: Runtime) -> list[APIRouter]:
     r = APIRouter(tags=["rapportage"])
@@ -57,13 +64,6 @@ def routers(rt: Runtime) -> list[APIRouter]:
         async with rt.sessionmaker.begin() as session:
             await audit.record(session, wie, f"LEZEN_{gewenst.value}", RAPPORT, f"{exact.periode.van}..{exact.periode.tot}")
         return voor_doelgroep(exact, gewenst, minimum=minimum)
-
-    Jaar = Annotated[int | None, Query(ge=2000, le=2100, description="one calendar year")]
-    Van = Annotated[dt.date | None, Query(description="first day of the period (with tot)")]
-    Tot = Annotated[dt.date | None, Query(description="last day of the period, inclusive (with van)")]
-    Doel = Annotated[
-        Doelgroep | None, Query(description="TEAM (exact; team only) or EXTERN (suppressed). Default: TEAM for the team, else EXTERN")
-    ]
 
     @r.get("/rapportage", response_model=weergave.RapportOut, response_model_by_alias=True)
     async def rapport_json(jaar: Jaar = None, van: Van = None, tot: Tot = None, doelgroep: Doel = None, wie: Principal = Depends(wie_dan_ook)) -> weergave.RapportOut:
