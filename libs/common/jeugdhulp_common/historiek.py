@@ -110,15 +110,30 @@ def lijst(waarde: Any) -> list[str]:
     return [x.strip() for x in str(waarde).split(",") if x.strip()]
 
 
-def valideer(rijen: list[tuple[int, dict[str, Any]]], model: type[M]) -> list[tuple[int, M]]:
-    """Every row through ``model`` (empty cells are absent); all errors of all rows, or the typed rows.
-    A ``ref`` given twice is refused on its second line."""
+def _heeft_nul(v: Any) -> bool:
+    if isinstance(v, str):
+        return "\x00" in v
+    if isinstance(v, dict):
+        return any(_heeft_nul(k) or _heeft_nul(x) for k, x in v.items())
+    if isinstance(v, list):
+        return any(_heeft_nul(x) for x in v)
+    return False
+
+
+def valideer(rijen: list[tuple[int, dict[str, Any]]], model: type[M]) -> tuple[list[tuple[int, M]], list[Fout]]:
+    """Every row through ``model`` (empty cells are absent): the typed rows and the refusals of the others, so that
+    the use case can check the good rows against the domain too and report everything at once. A ``ref`` given
+    twice is refused on its second line."""
     goed: list[tuple[int, M]] = []
     fouten: list[Fout] = []
     gezien: dict[str, int] = {}
     for regel, rij in rijen:
         if rij.get("__te_veel_kolommen__"):
             fouten.append(Fout(regel, "rij", "more cells than the header has columns"))
+            continue
+        nul = [k for k, v in rij.items() if _heeft_nul(v)]
+        if nul:
+            fouten += [Fout(regel, str(k), "contains a NUL character") for k in nul]
             continue
         schoon = {k: (v.strip() if isinstance(v, str) else v) for k, v in rij.items()}
         schoon = {k: v for k, v in schoon.items() if v not in ("", None)}
@@ -135,9 +150,13 @@ def valideer(rijen: list[tuple[int, dict[str, Any]]], model: type[M]) -> list[tu
             continue
         gezien[ref] = regel
         goed.append((regel, m))
+    return goed, fouten
+
+
+def weiger_als_nodig(fouten: Sequence[Fout]) -> None:
+    """Raise :class:`Geweigerd` with every refusal, in line order, if there is any."""
     if fouten:
-        raise Geweigerd(fouten)
-    return goed
+        raise Geweigerd(sorted(fouten, key=lambda f: f.regel))
 
 
 # --------------------------------------------------------------------------- HTTP (both services' POST /historiek)

@@ -125,7 +125,10 @@ def test_bad_periods_are_refused_naming_the_field() -> None:
         Periode(dt.date(2024, 2, 1), dt.date(2024, 1, 1))
     assert e.value.veld == "tot"
     with pytest.raises(RegelGeschonden):
-        Periode(dt.date(1990, 1, 1), dt.date(2024, 1, 1))
+        Periode(dt.date(2001, 1, 1), dt.date(2026, 1, 1))
+    with pytest.raises(RegelGeschonden) as e:
+        Periode(dt.date(2020, 1, 1), dt.date(9999, 12, 31))
+    assert e.value.veld == "tot"
 
 
 def _alle_tellingen(r) -> list[int | None]:

@@ -93,8 +93,10 @@ def router(rt: Runtime) -> APIRouter:
     async def post_historiek(request: Request, principal: Principal = Depends(coordinator)) -> ImportUit:
         rijen = await historiek.lees_verzoek(request)
         try:
-            goed = historiek.valideer(rijen, AanmeldingHistoriekRij)
-            res = await uc.importeer(rt.sessionmaker, principal, [(n, m.ref, m.als_historiek()) for n, m in goed], regels=regels)
+            goed, fouten = historiek.valideer(rijen, AanmeldingHistoriekRij)
+            res = await uc.importeer(
+                rt.sessionmaker, principal, [(n, m.ref, m.als_historiek()) for n, m in goed], regels=regels, fouten=fouten
+            )
         except historiek.Geweigerd as exc:
             raise historiek.geweigerd(exc) from None
         return ImportUit(rijen=res.rijen, nieuw=res.nieuw, ongewijzigd=res.ongewijzigd)

@@ -37,9 +37,11 @@ async def importeer(
     rijen: list[tuple[int, str, HistoriekAanmelding]],
     *,
     regels: ScreeningRegels,
+    fouten: list[historiek.Fout] | None = None,
 ) -> ImportResultaat:
-    """``rijen``: (line, ref, history). Raises :class:`historiek.Geweigerd` (nothing written) on any refused row."""
-    fouten: list[historiek.Fout] = []
+    """``rijen``: (line, ref, history); ``fouten``: rows already refused by the file's format. Raises
+    :class:`historiek.Geweigerd` with every refusal (nothing written) if any row is refused."""
+    fouten = list(fouten or [])
     nieuw = ongewijzigd = 0
     async with UnitOfWork(sm) as uow:
         for regel, ref, h in rijen:
@@ -65,7 +67,6 @@ async def importeer(
             await outbox.add(uow.session, a.neem_events())
             await audit.record(uow.session, principal, HISTORIEK_IMPORT, AGGREGAAT, aanmelding_id)
             nieuw += 1
-        if fouten:
-            raise historiek.Geweigerd(fouten)  # rolls the whole transaction back
+        historiek.weiger_als_nodig(fouten)  # rolls the whole transaction back
     return ImportResultaat(rijen=len(rijen), nieuw=nieuw, ongewijzigd=ongewijzigd)
 

@@ -34,6 +34,7 @@ from jeugdhulp_common.suppression import suppress_counts, suppress_table
 
 ONBEKEND = "ONBEKEND"
 MAX_PERIODE_JAREN = 25
+MIN_JAAR, MAX_JAAR = 2000, 2100
 
 
 class Doelgroep(StrEnum):
@@ -74,6 +75,9 @@ class Periode:
     tot: dt.date  # inclusive
 
     def __post_init__(self) -> None:
+        for veld in ("van", "tot"):
+            if not MIN_JAAR <= getattr(self, veld).year <= MAX_JAAR:
+                raise RegelGeschonden(f"{veld}: a year from {MIN_JAAR} to {MAX_JAAR}", veld=veld)
         if self.tot < self.van:
             raise RegelGeschonden("tot: the period ends before it starts", veld="tot")
         if self.tot.year - self.van.year >= MAX_PERIODE_JAREN:

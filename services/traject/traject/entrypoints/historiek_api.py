@@ -58,11 +58,13 @@ def router(rt: Runtime, ctx: Context) -> APIRouter:
     async def post_historiek(request: Request, principal: Principal = Depends(coordinator)) -> ImportUit:
         rijen = await historiek.lees_verzoek(request)
         try:
-            goed = historiek.valideer(rijen, TrajectHistoriekRij)
-            for regel, m in goed:
-                if m.startdatum is None and (m.afgerond_op or m.afrondingsredenen or m.blokkade_status_einde):
-                    raise historiek.Geweigerd([historiek.Fout(regel, "startdatum", "required with an afronding")])
-            res = await uc.importeer(ctx, principal, [(n, m.ref, m.als_historiek()) for n, m in goed])
+            goed, fouten = historiek.valideer(rijen, TrajectHistoriekRij)
+            fouten += [
+                historiek.Fout(regel, "startdatum", "required with an afronding")
+                for regel, m in goed
+                if m.startdatum is None and (m.afgerond_op or m.afrondingsredenen or m.blokkade_status_einde)
+            ]
+            res = await uc.importeer(ctx, principal, [(n, m.ref, m.als_historiek()) for n, m in goed], fouten)
         except historiek.Geweigerd as exc:
             raise historiek.geweigerd(exc) from None
         return ImportUit(rijen=res.rijen, nieuw=res.nieuw, ongewijzigd=res.ongewijzigd, zonder_traject=res.zonder_traject)

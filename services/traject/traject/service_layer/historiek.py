@@ -39,8 +39,11 @@ class ImportResultaat:
     zonder_traject: int  # rows without a startdatum (aanmeldingen that did not start)
 
 
-async def importeer(ctx: Context, principal: Principal, rijen: list[tuple[int, str, TrajectHistoriek | None]]) -> ImportResultaat:
-    fouten: list[historiek.Fout] = []
+async def importeer(
+    ctx: Context, principal: Principal, rijen: list[tuple[int, str, TrajectHistoriek | None]], fouten: list[historiek.Fout] | None = None
+) -> ImportResultaat:
+    """``fouten``: rows already refused by the file's format; every refusal is reported together."""
+    fouten = list(fouten or [])
     nieuw = ongewijzigd = zonder = 0
     async with ctx.sessionmaker.begin() as session:
         repo = TrajectRepository(session)
@@ -77,6 +80,5 @@ async def importeer(ctx: Context, principal: Principal, rijen: list[tuple[int, s
             await outbox.add(session, traject.neem_events())
             await audit.record(session, principal, HISTORIEK_IMPORT, TRAJECT, traject_id)
             nieuw += 1
-        if fouten:
-            raise historiek.Geweigerd(fouten)  # rolls back the whole transaction
+        historiek.weiger_als_nodig(fouten)  # rolls back the whole transaction
     return ImportResultaat(rijen=len(rijen), nieuw=nieuw, ongewijzigd=ongewijzigd, zonder_traject=zonder)
