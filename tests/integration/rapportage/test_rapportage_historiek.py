@@ -238,7 +238,7 @@ async def test_import_rights_and_json_format(stack: Stack, geimporteerd: dict) -
     async with stack.client("aanmelding", R.COORDINATOR) as c:
         r = await post_bestand(c, body, "application/json")
         assert r.status_code == 200 and r.json() == {"rijen": 1, "nieuw": 1, "ongewijzigd": 0}, r.text
-    status = await support.db_fetchval("aanmelding", "SELECT status FROM aanmelding WHERE aanmelding_id = $1", historiek.aanmelding_id(ref))
+    status = await support.db_fetchval("aanmelding", "SELECT status FROM aanmelding WHERE id = $1", historiek.aanmelding_id(ref))
     assert status == "NIET_OPGESTART"
 
 
@@ -419,5 +419,5 @@ async def test_the_page_in_headless_chromium(stack: Stack, geimporteerd: dict, c
         assert m["staven"]["leeftijd"] >= 7 and m["staven"]["regio"] >= 5 and m["staven"]["stroom"] == 12
     assert m["svgs"] == 5
     assert m["periode"] == "2023-01-01..2025-12-31"
-    assert ("team" in m["doelgroep"]) == (rol is R.COORDINATOR)
+    assert ("exacte aantallen" in m["doelgroep"]) == (rol is R.COORDINATOR)
     assert m["scrollWidth"] <= A4_BREEDTE_PX and m["breedste"] <= A4_BREEDTE_PX, m

@@ -117,7 +117,9 @@ def test_a_single_year_and_a_cut_period() -> None:
 def test_a_traject_without_its_aanmelding_counts_as_onbekend_so_sums_hold() -> None:
     r = bereken(Periode.jaar(2024), [], [TrajectFeit(ref="x", aanmelding_ref="weg", startdatum=dt.date(2024, 3, 1))])
     assert r.tabel3_regio["ONBEKEND"] == 1 and r.tabel4_aanmelder == {"ONBEKEND": {"totaal": 1, "ONBEKEND": 1}}
-    assert r.tabel2_leeftijd == {"ONBEKEND": 1}
+    assert r.tabel2_leeftijd == {**{str(x): 0 for x in range(10, 17)}, "ONBEKEND": 1}
+    extern = voor_doelgroep(r, Doelgroep.EXTERN, minimum=5)
+    assert extern.tabel2_leeftijd["ANDERE"] is None and "ONBEKEND" not in extern.tabel2_leeftijd
 
 
 def test_bad_periods_are_refused_naming_the_field() -> None:
@@ -153,6 +155,10 @@ def test_extern_never_shows_a_count_below_the_minimum_and_never_the_cross_table(
     for v in _alle_tellingen(extern):
         assert v is None or v == 0 or v >= minimum
     assert all(set(rij) == {"totaal"} for rij in extern.tabel4_aanmelder.values())  # no organisations outside the team
+    # fixed keys: the presence of a key reveals nothing
+    assert list(extern.tabel2_leeftijd) == ["10", "11", "12", "13", "14", "15", "16", "ANDERE"]
+    assert len(extern.tabel4_aanmelder) == 8 and "ANDERE" in extern.tabel4_aanmelder
+    assert "EXCLUSIE_REGIO" in extern.niet_opgestart_reden and "PROJECT_EINDE" in extern.afronding_redenen
     # whatever is shown is exact
     for ke, kt in zip(extern.tabel1, team.tabel1, strict=True):
         for veld in ("nieuwe_aanmeldingen", "opstart", "afronding", "lopend_begin", "lopend_eind"):

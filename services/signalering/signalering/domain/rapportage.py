@@ -28,11 +28,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from jeugdhulp_common.contracts.vocabulary import AanmelderCategorie, BlokkadeStatus, RegioELZ
+from jeugdhulp_common.contracts.vocabulary import (
+    AanmelderCategorie,
+    AfrondingsReden,
+    BlokkadeStatus,
+    Ondersteuningsvorm,
+    RedenNietOpstart,
+    RegioELZ,
+)
 from jeugdhulp_common.domain import RegelGeschonden
 from jeugdhulp_common.suppression import suppress_counts, suppress_table
 
 ONBEKEND = "ONBEKEND"
+ANDERE = "ANDERE"
+LEEFTIJDEN = tuple(str(x) for x in range(10, 17))  # the ages in the project's data (10–16); others are shown too
+REGIOS = tuple(r.value for r in RegioELZ if r is not RegioELZ.BUITEN_REGIO)
 MAX_PERIODE_JAREN = 25
 MIN_JAAR, MAX_JAAR = 2000, 2100
 
@@ -212,8 +222,7 @@ def bereken(
     gestart = [t for t in trajecten if periode.bevat(t.startdatum)]
     bij = [per_ref.get(t.aanmelding_ref or "", AanmeldingFeit(ref="")) for t in gestart]
     leeftijden = [a.leeftijd for a in bij if a.leeftijd is not None]
-    leeftijd_sleutels = [str(x) for x in range(min(leeftijden), max(leeftijden) + 1)] if leeftijden else []
-    regio_sleutels = [r.value for r in RegioELZ if r is not RegioELZ.BUITEN_REGIO]
+    leeftijd_sleutels = sorted({*LEEFTIJDEN, *(str(x) for x in leeftijden)}, key=int)
 
     tabel4: dict[str, Telling] = {}
     for a in bij:
@@ -238,7 +247,7 @@ def bereken(
         tabel1=[*kolommen, geheel],
         totaal_trajecten=(geheel.lopend_begin or 0) + (geheel.opstart or 0),
         tabel2_leeftijd=_telling((str(a.leeftijd) if a.leeftijd is not None else ONBEKEND for a in bij), leeftijd_sleutels),
-        tabel3_regio=_telling((a.regio or ONBEKEND for a in bij), regio_sleutels),
+        tabel3_regio=_telling((a.regio or ONBEKEND for a in bij), REGIOS),
         tabel4_aanmelder=tabel4,
         niet_opgestart_reden=_telling(a.reden_niet_opstart or ONBEKEND for a in beslist),
         niet_opgestart_alternatief_advies=_telling(a.alternatief_advies or "ALLEEN_TEKST" for a in beslist),
@@ -284,13 +293,21 @@ def _onderdruk_tabel1(kolommen: list[Tabel1Kolom], minimum: int) -> list[Tabel1K
     return [replace(k, **{r: None for r in TABEL1_RIJEN if (k.label, r) in verborgen}) for k in kolommen]
 
 
-def _onderdruk(t: Mapping[str, int | None], minimum: int) -> Telling:
+def _onderdruk(t: Mapping[str, int | None], minimum: int, sleutels: Iterable[str] | None = None) -> Telling:
+    """Suppressed counts. With ``sleutels``: always exactly those keys plus ``ANDERE`` (everything else), so that
+    the mere presence of a key (an age, a regio, a reason) does not reveal that some child has it."""
+    if sleutels is not None:
+        sleutels = list(sleutels)
+        vast = {k: t.get(k) or 0 for k in sleutels}
+        vast[ANDERE] = sum(v or 0 for k, v in t.items() if k not in vast)
+        t = vast
     return dict(suppress_counts({k: (v or 0) for k, v in t.items()}, minimum=minimum, total_shown=True))
 
 
 def voor_doelgroep(rapport: Rapport, doelgroep: Doelgroep, *, minimum: int) -> Rapport:
     """The report as ``doelgroep`` may see it. For EXTERN: every count from 1 to ``minimum`` − 1 is hidden (None),
-    with complementary suppression; Tabel 4 is shown per categorie only (organisations with one or two trajecten
+    with complementary suppression; every table has fixed keys (plus ``ANDERE``), so a key's presence reveals
+    nothing; Tabel 4 is shown per categorie only (organisations with one or two trajecten
     point at a child); the leeftijd × regio × aanmelder cross-table is left out."""
     if doelgroep is Doelgroep.TEAM:
         return rapport
@@ -299,7 +316,11 @@ def voor_doelgroep(rapport: Rapport, doelgroep: Doelgroep, *, minimum: int) -> R
     tabel1 = _onderdruk_tabel1(rapport.tabel1, minimum)
     totaal = rapport.totaal_trajecten
     totaal = None if totaal is not None and 0 < totaal < minimum else totaal
-    categorieen = _onderdruk({c: rij.get("totaal") for c, rij in rapport.tabel4_aanmelder.items()}, minimum)
+    categorieen = _onderdruk(
+        {c: rij.get("totaal") for c, rij in rapport.tabel4_aanmelder.items()},
+        minimum,
+        [c.value for c in AanmelderCategorie if c is not AanmelderCategorie.ANDERE],
+    )
     tr = rapport.trechter
     trechter = Trechter(**{g: _onderdruk(getattr(tr, g), minimum) for g in Trechter.GROEPEN})
     return replace(
@@ -308,14 +329,16 @@ def voor_doelgroep(rapport: Rapport, doelgroep: Doelgroep, *, minimum: int) -> R
         minimum_cel=minimum,
         tabel1=tabel1,
         totaal_trajecten=totaal,
-        tabel2_leeftijd=_onderdruk(rapport.tabel2_leeftijd, minimum),
-        tabel3_regio=_onderdruk(rapport.tabel3_regio, minimum),
+        tabel2_leeftijd=_onderdruk(rapport.tabel2_leeftijd, minimum, LEEFTIJDEN),
+        tabel3_regio=_onderdruk(rapport.tabel3_regio, minimum, REGIOS),
         tabel4_aanmelder={c: {"totaal": n} for c, n in categorieen.items()},
-        niet_opgestart_reden=_onderdruk(rapport.niet_opgestart_reden, minimum),
-        niet_opgestart_alternatief_advies=_onderdruk(rapport.niet_opgestart_alternatief_advies, minimum),
-        blokkade_bij_start=_onderdruk(rapport.blokkade_bij_start, minimum),
-        blokkade_bij_einde=_onderdruk(rapport.blokkade_bij_einde, minimum),
-        afronding_redenen=_onderdruk(rapport.afronding_redenen, minimum),
+        niet_opgestart_reden=_onderdruk(rapport.niet_opgestart_reden, minimum, [r.value for r in RedenNietOpstart]),
+        niet_opgestart_alternatief_advies=_onderdruk(
+            rapport.niet_opgestart_alternatief_advies, minimum, [v.value for v in Ondersteuningsvorm] + ["ALLEEN_TEKST"]
+        ),
+        blokkade_bij_start=_onderdruk(rapport.blokkade_bij_start, minimum, [b.value for b in BlokkadeStatus]),
+        blokkade_bij_einde=_onderdruk(rapport.blokkade_bij_einde, minimum, [b.value for b in BlokkadeStatus]),
+        afronding_redenen=_onderdruk(rapport.afronding_redenen, minimum, [r.value for r in AfrondingsReden]),
         trechter=trechter,
         kruistabel=None,
     )
