@@ -181,6 +181,14 @@ def _svg(naam: str, teken: Any, hoogte_mm: float = 60) -> Markup:
         fig = Figure(figsize=(_BREEDTE_MM * _MM, hoogte_mm * _MM))
         ax = fig.add_subplot()
         teken(ax)
+        from matplotlib.ticker import MaxNLocator
+
+        horizontaal = getattr(ax, "_horizontaal", False)
+        (ax.xaxis if horizontaal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
+        if horizontaal:
+            ax.set_xlim(left=0, right=max(ax.get_xlim()[1], 1))
+        else:
+            ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1))
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         buf = io.StringIO()
@@ -200,6 +208,7 @@ def _staven(naam: str, titel: str, waarden: Mapping[str, Aantal], *, horizontaal
         for i, staaf in enumerate(staven):
             staaf.set_gid(f"{naam}-staaf-{i}")
         if horizontaal:
+            ax._horizontaal = True  # integer ticks on the value axis (see _svg)
             ax.set_yticks(range(len(labels)), labels)
             ax.invert_yaxis()
         else:
@@ -235,7 +244,7 @@ def _stroom(r: Rapport) -> Markup:
                 ticks.append(basis + n)
                 labels.append(f"{k.label} {label}" if n == 0 else label)
         ax.set_xticks(ticks, labels, rotation=45, ha="right")
-        ax.set_title("Tabel 1 — trajecten per jaar: lopend, opstart, afronding")
+        ax.set_title("Trajecten per jaar")
 
     return _svg("stroom", teken, hoogte_mm=70)
 
@@ -276,6 +285,7 @@ _PAGINA = """<!doctype html>
   .let-op { border: 1px solid #b5543c; background: #fbeee9; padding: 2mm 3mm; margin: 2mm 0; }
   .rij { display: flex; flex-wrap: wrap; gap: 4mm; align-items: flex-start; page-break-inside: avoid; break-inside: avoid; }
   .rij > * { flex: 1 1 85mm; min-width: 0; max-width: 100%; }
+  .rij > .breed { flex-basis: 100%; }
   table { border-collapse: collapse; width: 100%; font-size: 9pt; table-layout: fixed; }
   th, td { border: 1px solid #ccc; padding: 1mm 1.5mm; text-align: left; overflow-wrap: anywhere; }
   td.n { text-align: right; font-variant-numeric: tabular-nums; }
@@ -300,14 +310,14 @@ _PAGINA = """<!doctype html>
 
 <h2>Tabel 1 — Aanmeldingen, opstart, afronding en lopende trajecten</h2>
 <div class="rij">
-<table id="tabel1"><thead><tr><th></th>{% for k in r.tabel1 %}<th>{{ 'Periode' if k.label == 'periode' else k.label }}</th>{% endfor %}</tr></thead>
+<table id="tabel1" class="breed"><thead><tr><th></th>{% for k in r.tabel1 %}<th>{{ 'Periode' if k.label == 'periode' else k.label }}</th>{% endfor %}</tr></thead>
 <tbody>
 {% for veld, naam in tabel1_namen.items() %}<tr><td>{{ naam }}</td>{% for k in r.tabel1 %}{{ aantal(k[veld]) }}{% endfor %}</tr>{% endfor %}
 <tr><td>Totaal aantal trajecten</td>{% for k in r.tabel1 %}{% if loop.last %}{{ aantal(r.totaal_trajecten) }}{% else %}<td></td>{% endif %}{% endfor %}</tr>
 </tbody></table>
 {{ stroom }}
-</div>
 <p>„Lopend bij begin” is het aantal lopende trajecten op 1 januari, „lopend bij einde” op 31 december; lopend bij einde = lopend bij begin + opstart − afronding.</p>
+</div>
 
 <h2>Tabel 2 — Leeftijd bij aanmelding</h2>
 <div class="rij">{{ telling("Leeftijd", r.tabel2_leeftijd, "tabel2") }}{{ grafiek_leeftijd }}</div>
