@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 
 import httpx
 import support
-from signalering.service_layer.intake import HANDLERS as SIGNALERING_HANDLERS
+from signalering.service import HANDLERS as SIGNALERING_HANDLERS
 from traject.service_layer.handlers import HANDLERS as TRAJECT_HANDLERS
 
 from jeugdhulp_common import topics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 from collections.abc import Iterable
@@ -12,9 +13,10 @@ from jeugdhulp_common.settings import CommonSettings
 from pydantic import Field
 
 from signalering.domain import SignaleringRegels
+from signalering.entrypoints import rapportage_api
 from signalering.entrypoints.api import routers
-from signalering.service_layer import usecases
-from signalering.service_layer.intake import HANDLERS
+from signalering.service_layer import rapportage, usecases
+from signalering.service_layer.intake import HANDLERS as INTAKE_HANDLERS
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +24,7 @@ log = logging.getLogger(__name__)
 class SignaleringSettings(CommonSettings):
     """``SIGNALERING_`` prefix (e.g. ``SIGNALERING_TERUGKEREND_VANAF_TRAJECTEN``)."""
 
+    rapportage_minimum_cel: int = Field(5, ge=1, le=100, description="reports outside the team hide counts below this (§9 rule 4)")
     terugkerend_vanaf_trajecten: int = Field(2, ge=1, description="distinct trajecten before a theme is recurring (§5.4)")
     actiepunt_herinnering_na_dagen: int = Field(90, ge=1, description="an OPEN actiepunt is raised again after this many days")
     herinnering_interval_seconden: float = Field(3600.0, gt=0, description="how often the reminder timer looks for due actiepunten")
@@ -52,12 +55,23 @@ def background(rt: Runtime) -> Iterable[BackgroundTask]:
     return [actiepunt_herinneringen]
 
 
+HANDLERS = rapportage.combineer(INTAKE_HANDLERS, rapportage.HANDLERS)
+
+
+async def rapportage_herbouw(rt: Runtime, args: argparse.Namespace) -> int:
+    """``python -m signalering rapportage-herbouw``: rebuild the report read model from the event log."""
+    aantal = await rapportage.herbouw(rt.sessionmaker, rt.settings.kafka)
+    print(f"report read model rebuilt from {aantal} events")
+    return 0
+
+
 definition = ServiceDefinition(
     name="signalering",
     root=Path(__file__).resolve().parents[1],
     settings_cls=SignaleringSettings,
-    routers=routers,
+    routers=lambda rt: [*routers(rt), *rapportage_api.routers(rt)],
     handlers=lambda rt: HANDLERS,
+    extra_commands={"rapportage-herbouw": rapportage_herbouw},
     background=background,
     description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain guide §4.4–§4.7, §6).",
 )

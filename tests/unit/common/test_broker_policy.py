@@ -19,7 +19,7 @@ def test_every_event_is_produced_by_the_owner_of_its_topic() -> None:
 
 
 def test_each_service_reads_exactly_the_topics_of_its_handlers() -> None:
-    from signalering.service_layer.intake import HANDLERS as signalering
+    from signalering.service import HANDLERS as signalering
     from traject.service_layer.handlers import HANDLERS as traject
     from webhooks.service_layer.fanout import handlers as webhooks
 

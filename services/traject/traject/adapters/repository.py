@@ -65,6 +65,11 @@ class TrajectRepository:
         self._versies[traject_id] = row.version
         return _traject_uit_rij(row.data)
 
+    async def id_van_aanmelding(self, aanmelding_id: uuid.UUID) -> uuid.UUID | None:
+        """The traject of an aanmelding (1:1, §4.2), if the traject service has it."""
+        q = select(traject_table.c.traject_id).where(traject_table.c.aanmelding_id == aanmelding_id)
+        return (await self.session.execute(q)).scalar_one_or_none()
+
     async def lijst(
         self, *, organisatie: str | None, status: TrajectStatus | None, limit: int, offset: int
     ) -> tuple[list[Traject], int]:

@@ -480,6 +480,52 @@ class Traject(Aggregaat):
         self.afronding_besluit_overleg_id = besluit_overleg_id
         self.afronding_override_reden = override_reden if heeft_override else None
 
+    def neem_historiek_over(
+        self,
+        *,
+        startdatum: dt.date,
+        afgerond_op: dt.date | None = None,
+        redenen: Sequence[AfrondingsReden] = (),
+        blokkade_status_einde: BlokkadeStatus | None = None,
+        regels: TrajectRegels = STANDAARD_TRAJECT_REGELS,
+    ) -> None:
+        """Record a traject of the project's paper history: IN_OPSTART → LOPEND (or AFGEROND) at its original dates.
+
+        The paper record has the startdatum and the closure, not the startgesprek's afspraken nor the
+        samenwerkingsoverleg's answers, so those guards cannot apply (INFERRED); the others do: only from
+        IN_OPSTART (veld ``startdatum``), a closure not before the start (veld ``afgerond_op``) and with at least
+        one reason (veld ``afrondingsredenen``), and reasons only with a closure. The blokkade at the end is set
+        without a ``TrajectBlokkadeGewijzigd`` (its moment is unknown). Emits ``TrajectGestart``, then
+        ``TrajectAfgerond`` when closed, exactly as a live traject does.
+        """
+        if self.status is not TrajectStatus.IN_OPSTART:
+            raise RegelGeschonden(f"the traject is {self.status.value}, not IN_OPSTART: its history cannot be recorded", veld="startdatum")
+        if afgerond_op is None and (redenen or blokkade_status_einde is not None):
+            raise RegelGeschonden("afrondingsredenen and blokkade at the end only with afgerond_op", veld="afgerond_op")
+        if afgerond_op is not None:
+            if afgerond_op < startdatum:
+                raise RegelGeschonden("the afronding cannot precede the startdatum", veld="afgerond_op")
+            if not redenen:
+                raise RegelGeschonden("at least one afrondingsreden is required", veld="afrondingsredenen")
+        self.status = TrajectStatus.LOPEND
+        self.startdatum = startdatum
+        self.evaluatie_datum = plus_maanden(startdatum, regels.minimale_looptijd_maanden)
+        self._emit(
+            TrajectGestart(
+                traject_id=self.traject_id,
+                aanmelding_id=self.aanmelding_id,
+                startdatum=startdatum,
+                evaluatie_datum=self.evaluatie_datum,
+                rollen=[r.als_contract() for r in self.rollen],
+                trajectcoordinator_gemandateerd=self.trajectcoordinator_gemandateerd,
+            )
+        )
+        if afgerond_op is not None:
+            if blokkade_status_einde is not None:
+                self.blokkade_status = blokkade_status_einde
+            minimum = self.minimale_looptijd_einde(regels)
+            self._sluit(TrajectStatus.AFGEROND, afgerond_op, list(dict.fromkeys(redenen)), minimum is not None and afgerond_op < minimum)
+
     def sluit_af_wegens_projecteinde(self, *, op: dt.date, regels: TrajectRegels = STANDAARD_TRAJECT_REGELS) -> None:
         """The coördinator closes the traject because the project ends: any non-final state → AFGEROND with reason
         PROJECT_EINDE (§5.2 "any → AFGEROND", INF; 12 closures in 2025). No other guard. Emits ``TrajectAfgerond``."""

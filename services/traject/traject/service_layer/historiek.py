@@ -1,0 +1,84 @@
+"""Use case: import the history of trajecten (startdatum, afronding) from the coördinator's file.
+
+The traject of an imported aanmelding is created, as for a live one, from its ``AanmeldingOpgestart`` event; this
+import then records its start and closure through the domain (:meth:`Traject.neem_historiek_over`), so the same
+``TrajectGestart`` / ``TrajectAfgerond`` events reach every projection. All rows in ONE transaction: any refused
+row refuses the file (every refusal named by line and column) and nothing changes. A traject recorded before with
+the same dates is left as it is (re-import changes nothing). Audited per traject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from jeugdhulp_common import audit, historiek, outbox
+from jeugdhulp_common.auth import Principal
+from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus
+from jeugdhulp_common.domain import RegelGeschonden
+
+from traject.adapters.repository import TrajectRepository
+from traject.service_layer.unit_of_work import TRAJECT, Context
+
+HISTORIEK_IMPORT = "HISTORIEK_IMPORT"
+
+
+@dataclass(frozen=True)
+class TrajectHistoriek:
+    startdatum: dt.date
+    afgerond_op: dt.date | None = None
+    redenen: tuple[AfrondingsReden, ...] = ()
+    blokkade_status_einde: BlokkadeStatus | None = None
+
+
+@dataclass(frozen=True)
+class ImportResultaat:
+    rijen: int
+    nieuw: int
+    ongewijzigd: int
+    zonder_traject: int  # rows without a startdatum (aanmeldingen that did not start)
+
+
+async def importeer(
+    ctx: Context, principal: Principal, rijen: list[tuple[int, str, TrajectHistoriek | None]], fouten: list[historiek.Fout] | None = None
+) -> ImportResultaat:
+    """``fouten``: rows already refused by the file's format; every refusal is reported together."""
+    fouten = list(fouten or [])
+    nieuw = ongewijzigd = zonder = 0
+    async with ctx.sessionmaker.begin() as session:
+        repo = TrajectRepository(session)
+        for regel, ref, h in rijen:
+            if h is None:
+                zonder += 1
+                continue
+            traject_id = await repo.id_van_aanmelding(historiek.aanmelding_id(ref))
+            if traject_id is None:
+                fouten.append(historiek.Fout(regel, "ref", "no traject for this aanmelding yet: import the aanmeldingen first "
+                                                          "(with beslissing OPGESTART) and retry once the traject service has them"))
+                continue
+            traject = await repo.get(traject_id, for_update=True)
+            if traject.startdatum is not None:
+                if traject.startdatum == h.startdatum and traject.afgerond_op == h.afgerond_op:
+                    ongewijzigd += 1
+                else:
+                    fouten.append(historiek.Fout(regel, "startdatum", "this traject was recorded before with other dates"))
+                continue
+            try:
+                traject.neem_historiek_over(
+                    startdatum=h.startdatum,
+                    afgerond_op=h.afgerond_op,
+                    redenen=h.redenen,
+                    blokkade_status_einde=h.blokkade_status_einde,
+                    regels=ctx.traject_regels,
+                )
+            except RegelGeschonden as exc:
+                fouten.append(historiek.Fout(regel, exc.veld or "rij", exc.message))
+                continue
+            if fouten:
+                continue  # refused anyway: keep checking, write nothing more
+            await repo.save(traject)
+            await outbox.add(session, traject.neem_events())
+            await audit.record(session, principal, HISTORIEK_IMPORT, TRAJECT, traject_id)
+            nieuw += 1
+        historiek.weiger_als_nodig(fouten)  # rolls back the whole transaction
+    return ImportResultaat(rijen=len(rijen), nieuw=nieuw, ongewijzigd=ongewijzigd, zonder_traject=zonder)
