@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jeugdhulp_common.problems import problem
 
 
 def _has_nul(value: object) -> bool:
@@ -74,3 +79,65 @@ def problem_responses(*codes: int, descriptions: dict[int, str] | None = None) -
         }
         for c in codes
     }
+
+
+class BodyTooLarge(HTTPException):
+    """A streamed body passed the limit (an HTTPException so FastAPI's body parsing lets it through as 413)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"request bodies are limited to {max_bytes} bytes")
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuses a request body larger than ``max_bytes`` with 413 problem+json.
+
+    A ``Content-Length`` above the limit is answered at once, before a byte of the body is read; a chunked
+    body is counted as it arrives and refused as soon as it passes the limit. Nothing beyond the limit is
+    ever held in memory.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    def _refusal(self) -> JSONResponse:
+        resp = problem(413, "Content too large", f"request bodies are limited to {self.max_bytes} bytes")
+        resp.headers["Connection"] = "close"
+        return resp
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_large = int(value) > self.max_bytes
+                except ValueError:
+                    too_large = False
+                if too_large:
+                    await self._refusal()(scope, receive, send)
+                    return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await self._refusal()(scope, receive, send)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from aiokafka.admin import NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
@@ -14,8 +14,17 @@ from jeugdhulp_common.kafka import KafkaConnection
 log = logging.getLogger(__name__)
 
 
-async def ensure_topics(kafka: KafkaConnection, topics: Iterable[str], *, partitions: int, replication_factor: int, attempts: int = 30) -> None:
-    """Create the topics that do not exist yet. Retries while the broker is not reachable."""
+async def ensure_topics(
+    kafka: KafkaConnection,
+    topics: Iterable[str],
+    *,
+    partitions: int,
+    replication_factor: int,
+    configs: Mapping[str, str] | None = None,
+    attempts: int = 30,
+) -> None:
+    """Create the topics that do not exist yet, with ``configs`` (topic-level settings such as
+    ``max.message.bytes``; existing topics are left as they are). Retries while the broker is not reachable."""
     wanted = sorted(set(topics))
     for attempt in range(1, attempts + 1):
         admin = kafka.admin(request_timeout_ms=10000)
@@ -25,7 +34,7 @@ async def ensure_topics(kafka: KafkaConnection, topics: Iterable[str], *, partit
             missing = [t for t in wanted if t not in existing]
             if missing:
                 try:
-                    await admin.create_topics([NewTopic(t, partitions, replication_factor) for t in missing])
+                    await admin.create_topics([NewTopic(t, partitions, replication_factor, topic_configs=dict(configs or {})) for t in missing])
                 except TopicAlreadyExistsError:
                     pass  # created concurrently by another service
             return
