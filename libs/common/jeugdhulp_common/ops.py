@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -94,6 +95,16 @@ def _progress() -> Progress:
 service_arg = click.argument("service", type=click.Choice(SERVICES))
 
 
+def _consumer_group(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,60}", value):
+        raise click.BadParameter("a service name (its consumer group), e.g. traject")
+    return value
+
+
+# A dead-letter topic belongs to a consumer group: the services' (aanmelding, traject, signalering) or any other.
+group_arg = click.argument("service", callback=_consumer_group)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Operate the jeugdhulp services: dead letters, parked outbox rows, projection rebuilds."""
@@ -158,7 +169,7 @@ def dlt() -> None:
 
 
 @dlt.command("list")
-@service_arg
+@group_arg
 def dlt_list(service: str) -> None:
     """One line per dead-lettered record: REF, event type, event id, privacy class, attempts, original place, reason."""
     records = _run(read_dead_letters(_kafka(), service))
@@ -176,7 +187,7 @@ def dlt_list(service: str) -> None:
 
 
 @dlt.command("show")
-@service_arg
+@group_arg
 @click.argument("ref")
 @click.option("--show-body", is_flag=True, help="also print the body of a personal (P) or pseudonymous (Ps) event")
 def dlt_show(service: str, ref: str, show_body: bool) -> None:
@@ -213,7 +224,7 @@ async def _replay(kafka: KafkaConnection, records: list[ConsumerRecord]) -> dict
 
 
 @dlt.command("replay")
-@service_arg
+@group_arg
 @click.argument("refs", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="replay every record on the dead-letter topic")
 def dlt_replay(service: str, refs: tuple[str, ...], all_: bool) -> None:
