@@ -110,7 +110,7 @@ class RefusalAudit:
                     rollen=rollen,
                     actie=GEWEIGERD,
                     aggregate_type=f"{scope.get('method', '')} {route}",
-                    aggregate_id=",".join(f"{k}={v}" for k, v in params.items())[:500],
+                    aggregate_id=",".join(str(v) for v in params.values())[:500],
                     trace_id=format(ctx.trace_id, "032x") if ctx.is_valid else None,
                     reden=reden[:500],
                 )
