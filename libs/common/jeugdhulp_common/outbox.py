@@ -8,9 +8,17 @@ the batch (duplicates on the wire are possible; consumers deduplicate by event i
 Two relay instances may run at once: each batch runs in a transaction that first takes a
 transaction-scoped advisory lock, then claims rows with ``FOR UPDATE SKIP LOCKED``. Only one batch is
 in flight per database at a time, so no row is published by two instances and the order per key
-(indeed the commit order of the rows) is kept. The other instance is a hot standby. Events of one
-aggregate are written after the aggregate's own row is updated in the same transaction, so their
-ids follow the aggregate's commit order.
+is kept. The other instance is a hot standby. Events of one aggregate are written after the aggregate's
+own row is updated in the same transaction, so their ids follow the aggregate's commit order.
+
+Nothing stalls the stream. An event the broker could never take (larger than ``JH_TOPIC_MAX_MESSAGE_BYTES``)
+is refused by :func:`add`, in the request that makes it. A row the broker still refuses for a reason no retry
+fixes (:data:`UNPUBLISHABLE`: too large after a topic's limit was lowered, unknown topic, no write ACL) is
+parked (``parked_at``, ``parked_reason``), logged once and counted: the relay goes on with every other key,
+while the later rows of its topic and key wait behind it until an operator re-queues it
+(``jeugdhulp-ops outbox requeue``). Each batch is sent in waves, one row per key at a time, so a row goes
+out only after the previous row of its key was acknowledged: a refusal can never let a later event of the
+same key overtake it.
 """
 
 from __future__ import annotations
