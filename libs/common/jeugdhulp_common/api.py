@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from fastapi import HTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jeugdhulp_common.problems import problem
 
 
 def _has_nul(value: object) -> bool:
@@ -74,3 +79,85 @@ def problem_responses(*codes: int, descriptions: dict[int, str] | None = None) -
         }
         for c in codes
     }
+
+
+class BodyTooLarge(HTTPException):
+    """A streamed body passed the limit (an HTTPException so FastAPI's body parsing lets it through as 413)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, "Content too large")  # the title of the problem (see problems._http)
+        self.max_bytes = max_bytes
+
+
+class BodySizeLimit:
+    """ASGI middleware: refuses a request body larger than ``max_bytes`` with 413 problem+json.
+
+    A ``Content-Length`` above the limit is answered at once, before a byte of the body is read; a chunked
+    body is counted as it arrives and refused as soon as it passes the limit. Nothing beyond the limit is
+    ever held in memory. After the answer is on the wire, what the client still sends is read and dropped
+    for at most ``linger_seconds`` / ``linger_bytes`` (a "lingering close", as web servers do): closing a
+    socket with unread data resets the connection, and the client would lose the 413 it was sent.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, linger_seconds: float = 2.0, linger_bytes: int = 64 * 1024 * 1024) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.linger_seconds = linger_seconds
+        self.linger_bytes = linger_bytes
+
+    async def _linger(self, receive: Receive) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.linger_seconds
+        dropped = 0
+        while dropped < self.linger_bytes and (left := deadline - loop.time()) > 0:
+            try:
+                message = await asyncio.wait_for(receive(), timeout=left)
+            except TimeoutError:
+                return
+            if message["type"] != "http.request":
+                return
+            dropped += len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
+
+    async def _finish_lingering(self, send: Send, receive: Receive, body: bytes) -> None:
+        await send({"type": "http.response.body", "body": body, "more_body": True})
+        await self._linger(receive)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    too_large = int(value) > self.max_bytes
+                except ValueError:
+                    too_large = False
+                if too_large:
+                    resp = problem(413, "Content too large", f"request bodies are limited to {self.max_bytes} bytes")
+                    resp.headers["Connection"] = "close"
+                    await send({"type": "http.response.start", "status": 413, "headers": resp.raw_headers})
+                    await self._finish_lingering(send, receive, bytes(resp.body))
+                    return
+        received = 0
+        exceeded = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    exceeded = True
+                    raise BodyTooLarge(self.max_bytes)
+            return message
+
+        async def lingering_send(message: Message) -> None:
+            if exceeded and message["type"] == "http.response.body" and not message.get("more_body", False):
+                await self._finish_lingering(send, receive, message.get("body", b""))
+                return
+            await send(message)
+
+        await self.app(scope, counting_receive, lingering_send)

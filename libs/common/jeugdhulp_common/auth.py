@@ -8,6 +8,8 @@ into each service's database.
     python -m jeugdhulp_common.auth create --organisatie VOT --rol PARTNER     (make credential ORG=VOT ROLE=PARTNER)
     python -m jeugdhulp_common.auth revoke <credential id>
 
+Both migrate each service's database first (Alembic upgrade head), so they work right after ``make up``.
+
 Every endpoint except /health and /ready depends on :func:`require`.
 
 Verified keys are cached per process for ``JH_AUTH_CACHE_SECONDS`` (:class:`CredentialCache`), so a request needs
@@ -264,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--service", action="append", choices=SERVICES)
     args = parser.parse_args(argv)
     urls = _urls(args.service or list(SERVICES))
+    from jeugdhulp_common.migrations import migrate_service
+
+    for service, url in urls.items():  # `make up` starts empty databases: the credential table comes with the migrations
+        try:
+            migrate_service(service, url)
+        except Exception as exc:  # noqa: BLE001 - one line for the operator, not a traceback
+            raise SystemExit(f"could not migrate the {service} database ({type(exc).__name__}); is it running? (make up / make status)") from None
     if args.command == "create":
         print(asyncio.run(create_credential(urls, args.organisatie, [Toegangsrol(x) for x in args.rol], args.omschrijving)))
     else:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jeugdhulp_common.db import defer_writes
+from jeugdhulp_common import metrics
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
@@ -258,7 +260,10 @@ class EventConsumer:
             backoff = self.backoff_initial
             while True:
                 try:
+                    started = time.perf_counter()
                     duplicate = await self._apply(handler, ev, meta)
+                    metrics.HANDLER_SECONDS.labels(ev.event_type).observe(time.perf_counter() - started)
+                    (metrics.DUPLICATES if duplicate else metrics.CONSUMED).labels(record.topic, ev.event_type).inc()
                     span.set_attribute("jeugdhulp.duplicate", duplicate)
                     self.processed += 1
                     return
@@ -312,6 +317,7 @@ class EventConsumer:
                     self._dlt_producer = producer
                 await self._dlt_producer.send_and_wait(self.dlt_topic, value=record.value, key=record.key, headers=headers)
                 self.dead_lettered += 1
+                metrics.DEAD_LETTERED.labels(record.topic).inc()
                 log.error("record dead-lettered", extra={"topic": record.topic, "offset": record.offset, "reason": reason[:200]})
                 return
             except asyncio.CancelledError:

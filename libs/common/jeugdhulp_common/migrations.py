@@ -108,3 +108,34 @@ def drop_notify_triggers() -> None:
     op.execute("DROP FUNCTION IF EXISTS jh_notify_credential()")
     op.execute("DROP TRIGGER IF EXISTS outbox_notify ON outbox")
     op.execute("DROP FUNCTION IF EXISTS jh_notify_outbox()")
+def add_outbox_parking() -> None:
+    """Outbox rows the broker refuses for good are parked (``parked_at``, ``parked_reason``), and refused requests
+    are audited with a reason (``audit_log.reden``); call from a migration.
+
+    ``IF NOT EXISTS``: a database created after these columns joined :data:`jeugdhulp_common.tables.outbox_table`
+    already has them from its first migration (which builds the common tables from the current definitions).
+    """
+    from alembic import op
+
+    op.execute("ALTER TABLE outbox ADD COLUMN IF NOT EXISTS parked_at timestamptz, ADD COLUMN IF NOT EXISTS parked_reason text")
+    op.execute("ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS reden text")
+    op.execute("CREATE INDEX IF NOT EXISTS outbox_parked ON outbox (topic, key) WHERE parked_at IS NOT NULL AND published_at IS NULL")
+
+
+def drop_outbox_parking() -> None:
+    from alembic import op
+
+    op.execute("ALTER TABLE audit_log DROP COLUMN IF EXISTS reden")
+    op.execute("DROP INDEX IF EXISTS outbox_parked")
+    op.execute("ALTER TABLE outbox DROP COLUMN IF EXISTS parked_reason, DROP COLUMN IF EXISTS parked_at")
+
+
+def migrate_service(service: str, database_url: str) -> None:
+    """``python -m <service> migrate`` from another command (the credential and operator CLIs): Alembic upgrade head.
+
+    Synchronous (Alembic runs its own event loop): call it before ``asyncio.run``.
+    """
+    import importlib
+
+    definition = importlib.import_module(f"{service}.service").definition
+    upgrade(definition.migrations_dir, database_url)

@@ -8,27 +8,38 @@ the batch (duplicates on the wire are possible; consumers deduplicate by event i
 Two relay instances may run at once: each batch runs in a transaction that first takes a
 transaction-scoped advisory lock, then claims rows with ``FOR UPDATE SKIP LOCKED``. Only one batch is
 in flight per database at a time, so no row is published by two instances and the order per key
-(indeed the commit order of the rows) is kept. The other instance is a hot standby. Events of one
-aggregate are written after the aggregate's own row is updated in the same transaction, so their
-ids follow the aggregate's commit order.
+is kept. The other instance is a hot standby. Events of one aggregate are written after the aggregate's
+own row is updated in the same transaction, so their ids follow the aggregate's commit order.
+
+Nothing stalls the stream. An event the broker could never take (larger than ``JH_TOPIC_MAX_MESSAGE_BYTES``)
+is refused by :func:`add`, in the request that makes it. A row the broker still refuses for a reason no retry
+fixes (:data:`UNPUBLISHABLE`: too large after a topic's limit was lowered, unknown topic, no write ACL) is
+parked (``parked_at``, ``parked_reason``), logged once and counted: the relay goes on with every other key,
+while the later rows of its topic and key wait behind it until an operator re-queues it
+(``jeugdhulp-ops outbox requeue``). Each batch is sent in waves, one row per key at a time, so a row goes
+out only after the previous row of its key was acknowledged: a refusal can never let a later event of the
+same key overtake it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Iterable
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, errors
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.events import Event, ce_headers, encode_body
+from jeugdhulp_common import metrics
 from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_headers, tracer
 
 log = logging.getLogger(__name__)
@@ -50,9 +61,76 @@ def outbox_row(ev: Event) -> dict[str, object]:
     }
 
 
+# The largest record the relay may publish (key + value + headers), set from JH_TOPIC_MAX_MESSAGE_BYTES by each
+# service at start (:func:`set_max_event_bytes`). A record batch adds some bytes of framing: keep a margin.
+RECORD_OVERHEAD_BYTES = 512
+_max_event_bytes = 1_048_576
+
+
+def set_max_event_bytes(max_message_bytes: int) -> None:
+    global _max_event_bytes
+    _max_event_bytes = max_message_bytes
+
+
+def record_size(row: dict[str, object]) -> int:
+    headers = row["headers"]
+    assert isinstance(headers, dict)
+    return (
+        len(str(row["payload"]).encode())
+        + len(str(row["key"]).encode())
+        + sum(len(k.encode()) + len(str(v).encode()) for k, v in headers.items())
+        + RECORD_OVERHEAD_BYTES
+    )
+
+
+class EventTooLarge(ProblemError):
+    """An event that the broker would refuse: the request that made it is refused (413), nothing is written.
+
+    ``errors[].field`` names the event's largest field (its name is the request field it came from).
+    """
+
+    def __init__(self, ev: Event, size: int, limit: int) -> None:
+        body = json.loads(encode_body(ev))
+        field = max(body, key=lambda k: len(json.dumps(body[k]))) if isinstance(body, dict) and body else "body"
+        message = f"the {ev.event_type} event would be {size} bytes; events are limited to {limit} bytes"
+        super().__init__(
+            413,
+            "Content too large",
+            f"{message}: shorten {field}",
+            errors=[{"field": field, "type": "event_too_large", "message": message}],
+        )
+
+
 async def add(session: AsyncSession, events: Iterable[Event]) -> None:
-    """Stage events in the caller's transaction. They are published only if that transaction commits."""
-    await insert_rows(session, outbox_table, [outbox_row(ev) for ev in events])
+    """Stage events in the caller's transaction. They are published only if that transaction commits.
+
+    An event larger than the broker takes raises :class:`EventTooLarge` before anything is written, so the
+    caller's transaction rolls back and the request is refused instead of a row the relay could never publish.
+    """
+    rows = []
+    for ev in events:
+        row = outbox_row(ev)
+        size = record_size(row)
+        if size > _max_event_bytes:
+            raise EventTooLarge(ev, size, _max_event_bytes)
+        rows.append(row)
+    await insert_rows(session, outbox_table, rows)
+
+
+# Broker or client refusals that no retry will fix: the row is parked until an operator re-queues it.
+UNPUBLISHABLE = (
+    errors.MessageSizeTooLargeError,
+    errors.RecordTooLargeError,
+    errors.RecordListTooLargeError,
+    errors.InvalidTopicError,
+    errors.TopicAuthorizationFailedError,
+    errors.CorruptRecordException,
+    errors.UnsupportedForMessageFormatError,
+)
+
+
+def is_unpublishable(exc: BaseException) -> bool:
+    return isinstance(exc, UNPUBLISHABLE)
 
 
 class OutboxRelay:
@@ -67,6 +145,7 @@ class OutboxRelay:
         retention_hours: float = 168.0,
         purge_interval_seconds: float = 300.0,
         wake: asyncio.Event | None = None,
+        max_request_bytes: int | None = None,
     ) -> None:
         self.engine = engine
         self.kafka = kafka
@@ -78,6 +157,7 @@ class OutboxRelay:
         # Set by a NOTIFY after outbox inserts (jeugdhulp_common.notify): the relay polls at once instead of
         # waiting out idle_seconds. The poll stays as the fallback (listener down, notification lost).
         self.wake = wake
+        self.max_request_bytes = max_request_bytes or _max_event_bytes
         self._producer: AIOKafkaProducer | None = None
         self._last_purge = 0.0
         self.published = 0
@@ -86,7 +166,7 @@ class OutboxRelay:
         if self._producer is None:
             # No linger: a batch's records are all queued before the sender runs, so they still travel together,
             # and a lone event (the common case when idle) is not held back.
-            producer = self.kafka.producer(linger_ms=0)
+            producer = self.kafka.producer(linger_ms=0, max_request_size=self.max_request_bytes)
             await producer.start()
             self._producer = producer
         return self._producer
@@ -110,51 +190,86 @@ class OutboxRelay:
             return await self._publish_batch(producer)
 
     async def _publish_batch(self, producer: AIOKafkaProducer) -> int:
+        """Claim a batch and publish it in waves: each wave sends the next row of every (topic, key) and waits for
+        the acks, so a row goes out only after the previous row of its key was acked. A row refused for good is
+        parked and the rest of its key waits behind it (here and in later batches); every other key goes on."""
+        o = outbox_table.c
         async with self.engine.begin() as conn:
             if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
                 return 0
+            parked_keys = select(o.topic, o.key).where(o.published_at.is_(None), o.parked_at.is_not(None))
             rows = (
                 await conn.execute(
-                    select(outbox_table.c.id, outbox_table.c.topic, outbox_table.c.key, outbox_table.c.headers, outbox_table.c.payload)
-                    .where(outbox_table.c.published_at.is_(None))
-                    .order_by(outbox_table.c.id)
+                    select(o.id, o.topic, o.key, o.headers, o.payload)
+                    .where(o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).not_in(parked_keys))
+                    .order_by(o.id)
                     .limit(self.batch_size)
                     .with_for_update(skip_locked=True)
                 )
             ).all()
             if not rows:
                 return 0
-            acks = []
+            queues: dict[tuple[str, str], list] = {}
             for row in rows:
-                stored = dict(row.headers)
-                with tracer().start_as_current_span(
-                    f"{row.topic} publish",
-                    context=context_from(stored),
-                    kind=trace.SpanKind.PRODUCER,
-                    attributes={
-                        "messaging.system": "kafka",
-                        "messaging.operation.type": "publish",
-                        "messaging.destination.name": row.topic,
-                        "messaging.message.id": stored.get("ce_id", ""),
-                        "messaging.kafka.message.key": row.key,
-                        "cloudevents.event_type": stored.get("ce_type", ""),
-                    },
-                ):
-                    headers = strip_trace_headers(stored) | current_carrier()
-                    acks.append(
-                        await producer.send(
-                            row.topic,
-                            value=row.payload.encode(),
-                            key=row.key.encode(),
-                            headers=[(k, v.encode()) for k, v in headers.items()],
-                        )
-                    )
-            await asyncio.gather(*acks)
-            await conn.execute(
-                update(outbox_table).where(outbox_table.c.id.in_([r.id for r in rows])).values(published_at=func.now())
+                queues.setdefault((row.topic, row.key), []).append(row)
+            published: list = []
+            parked: list[tuple[object, BaseException]] = []
+            transient: BaseException | None = None
+            while queues:
+                wave = [(k, q.pop(0)) for k, q in queues.items()]
+                results = await asyncio.gather(*(self._send(producer, row) for _, row in wave), return_exceptions=True)
+                for (k, row), result in zip(wave, results, strict=True):
+                    if isinstance(result, BaseException):
+                        if isinstance(result, asyncio.CancelledError):
+                            raise result
+                        if is_unpublishable(result):
+                            parked.append((row, result))
+                        else:
+                            transient = transient or result
+                        queues[k] = []  # the rest of this key waits
+                    else:
+                        published.append(row)
+                queues = {k: q for k, q in queues.items() if q}
+            if published:
+                await conn.execute(update(outbox_table).where(o.id.in_([r.id for r in published])).values(published_at=func.now()))
+            for row, exc in parked:
+                reason = f"{type(exc).__name__}: {exc}"[:500]
+                await conn.execute(update(outbox_table).where(o.id == row.id).values(parked_at=func.now(), parked_reason=reason))
+                metrics.OUTBOX_PARKED.labels(row.topic, type(exc).__name__).inc()
+                log.error(
+                    "outbox row parked: the broker refuses it; later events of its key wait (jeugdhulp-ops outbox list)",
+                    extra={"outbox_id": row.id, "topic": row.topic, "error": type(exc).__name__},
+                )
+        for row in published:
+            metrics.OUTBOX_PUBLISHED.labels(row.topic).inc()
+        self.published += len(published)
+        if transient is not None:
+            raise transient  # after committing what was acked: the caller backs off and rebuilds the producer
+        return len(published) + len(parked)
+
+    async def _send(self, producer: AIOKafkaProducer, row) -> object:
+        stored = dict(row.headers)
+        with tracer().start_as_current_span(
+            f"{row.topic} publish",
+            context=context_from(stored),
+            kind=trace.SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "publish",
+                "messaging.destination.name": row.topic,
+                "messaging.message.id": stored.get("ce_id", ""),
+                "messaging.kafka.message.key": row.key,
+                "cloudevents.event_type": stored.get("ce_type", ""),
+            },
+        ):
+            headers = strip_trace_headers(stored) | current_carrier()
+            ack = await producer.send(
+                row.topic,
+                value=row.payload.encode(),
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in headers.items()],
             )
-        self.published += len(rows)
-        return len(rows)
+        return await ack
 
     async def purge_published(self) -> int:
         """Delete rows published longer ago than the retention (they are on Kafka; the table must not grow forever)."""

@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import uvicorn
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
 from jeugdhulp_common import topics
+from jeugdhulp_common.api import BodySizeLimit, problem_responses
+from jeugdhulp_common.audit import RefusalAudit
 from jeugdhulp_common.auth import CredentialCache, Principal, Toegangsrol, authenticator, require
 from jeugdhulp_common.tables import audit_log_table
 from jeugdhulp_common.consumer import EventConsumer, Handler
@@ -35,14 +38,18 @@ from jeugdhulp_common.db import make_engine, make_sessionmaker
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.kafka_admin import ensure_topics
 from jeugdhulp_common.logging import setup_logging
+from jeugdhulp_common.metrics import HttpMetrics, bearer_matches
+from jeugdhulp_common.metrics import render as render_metrics
 from jeugdhulp_common.migrations import upgrade
 from jeugdhulp_common.notify import OUTBOX_CHANNEL, Listener
-from jeugdhulp_common.outbox import OutboxRelay
+from jeugdhulp_common.outbox import OutboxRelay, set_max_event_bytes
 from jeugdhulp_common.problems import install_problem_handlers, problem
 from jeugdhulp_common.settings import CommonSettings, load_settings
 from jeugdhulp_common.tracing import instrument_asyncpg, setup_tracing
 
 log = logging.getLogger(__name__)
+
+_metrics_bearer = HTTPBearer(auto_error=False)
 
 BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
 
@@ -87,13 +94,16 @@ class ServiceDefinition:
 
 
 def make_runtime(defn: ServiceDefinition, settings: CommonSettings) -> Runtime:
+    set_max_event_bytes(settings.topic_max_message_bytes)
     engine = make_engine(settings.database_url)
     return Runtime(settings=settings, engine=engine, sessionmaker=make_sessionmaker(engine))
 
 
 def _observability(defn: ServiceDefinition, settings: CommonSettings) -> None:
     setup_logging(defn.name, settings.log_level)
-    setup_tracing(defn.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint, trace_file=settings.trace_file)
+    setup_tracing(
+        defn.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint, trace_file=settings.trace_file, sample_ratio=settings.trace_sample_ratio
+    )
     instrument_asyncpg()
 
 
@@ -112,6 +122,7 @@ def workers(
                 idle_seconds=s.relay_idle_seconds,
                 retention_hours=s.outbox_retention_hours,
                 wake=rt.listener.wake_event(OUTBOX_CHANNEL),
+                max_request_bytes=s.topic_max_message_bytes,
             ).run)
     handlers = defn.handlers(rt)
     if consumer and handlers:
@@ -138,7 +149,9 @@ async def prepare_topics(defn: ServiceDefinition, settings: CommonSettings) -> N
         topics.owned_topics(defn.name),
         partitions=settings.topic_partitions,
         replication_factor=settings.topic_replication_factor,
-        configs=topics.topic_configs(topics.owned_topics(defn.name), dlt_retention_hours=settings.dlt_retention_hours),
+        configs=topics.topic_configs(
+            topics.owned_topics(defn.name), dlt_retention_hours=settings.dlt_retention_hours, max_message_bytes=settings.topic_max_message_bytes
+        ),
     )
 
 
@@ -182,6 +195,10 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
 
     app = FastAPI(title=f"jeugdhulp {defn.name}", description=defn.description, lifespan=lifespan, version="0.1.0")
     install_problem_handlers(app)
+    app.add_middleware(RefusalAudit, sessionmaker=rt.sessionmaker)
+    app.add_middleware(HttpMetrics)
+    app.add_middleware(BodySizeLimit, max_bytes=rt.settings.max_request_bytes)  # outermost: before anything reads the body
+    consumed_topics = sorted({cls.topic for cls in defn.handlers(rt)})
 
     @app.get("/health", tags=["ops"], include_in_schema=True)
     async def health() -> dict[str, str]:
@@ -207,6 +224,17 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
             return JSONResponse({"status": "ready", **checks})
         return problem(503, "Not ready", ", ".join(f"{k}: {v}" for k, v in checks.items() if v != "ok"), checks=checks)
 
+    @app.get("/metrics", tags=["ops"], response_class=Response, responses={200: {"content": {"text/plain": {}}}, **problem_responses(401, 403)})
+    async def prometheus_metrics(request: Request) -> Response:
+        """Prometheus text: outbox backlog, age and parked rows, publish rate, consumer lag per partition, processed /
+        duplicate / dead-lettered counts, handler and HTTP latency. Bearer ``JH_METRICS_TOKEN`` (a scraper) or a
+        COORDINATOR API key."""
+        if not bearer_matches(request.headers.get("authorization"), rt.settings.metrics_token):
+            creds = await _metrics_bearer(request)
+            await rt.require(Toegangsrol.COORDINATOR)(await rt.authenticate(request, creds))
+        body, content_type = await render_metrics(rt.engine, rt.settings.kafka, defn.name if consumed_topics else None, consumed_topics)
+        return Response(body, media_type=content_type)
+
     @app.get("/audit", tags=["ops"])
     async def audit_log(
         aggregate_type: str | None = Query(None, alias="aggregateType", max_length=100),
@@ -224,7 +252,8 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
             rows = (await session.execute(q)).mappings().all()
         return [
             {"op": r["op"].isoformat(), "credentialId": str(r["credential_id"]), "organisatie": r["organisatie"], "rollen": r["rollen"],
-             "actie": r["actie"], "aggregateType": r["aggregate_type"], "aggregateId": r["aggregate_id"], "traceId": r["trace_id"]}
+             "actie": r["actie"], "aggregateType": r["aggregate_type"], "aggregateId": r["aggregate_id"], "traceId": r["trace_id"],
+             "reden": r["reden"]}
             for r in rows
         ]
 
@@ -233,7 +262,7 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
 
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 
-    FastAPIInstrumentor.instrument_app(app, exclude_spans=["receive", "send"], excluded_urls="health,ready")
+    FastAPIInstrumentor.instrument_app(app, exclude_spans=["receive", "send"], excluded_urls="health,ready,metrics")
     return app
 
 

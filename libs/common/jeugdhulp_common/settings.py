@@ -49,6 +49,14 @@ class CommonSettings(BaseSettings):
     topic_replication_factor: int = Field(1, validation_alias="JH_TOPIC_REPLICATION_FACTOR")
     # Dead-letter topics hold micro (P-class) data: they are kept no longer than this.
     dlt_retention_hours: float = Field(336.0, validation_alias="JH_DLT_RETENTION_HOURS", gt=0)
+    # The largest record a topic takes (set as the topic's max.message.bytes when it is created) and the
+    # producer's max request size; an event that would not fit is refused in the request that makes it.
+    topic_max_message_bytes: int = Field(1_048_576, validation_alias="JH_TOPIC_MAX_MESSAGE_BYTES", ge=1024)
+
+    # HTTP
+    max_request_bytes: int = Field(4 * 1024 * 1024, validation_alias="JH_MAX_REQUEST_BYTES", ge=1024)
+    metrics_token: str | None = Field(None, validation_alias="JH_METRICS_TOKEN", repr=False)
+    trace_sample_ratio: float = Field(1.0, validation_alias="JH_TRACE_SAMPLE_RATIO", ge=0.0, le=1.0)
 
 
     @property

@@ -22,6 +22,10 @@ outbox_table = Table(
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("published_at", DateTime(timezone=True)),
+    # Refused by the broker for a non-transient reason (e.g. too large): set aside until an operator re-queues it;
+    # later rows of the same topic and key wait behind it (added by each service's migration 0003_i11).
+    Column("parked_at", DateTime(timezone=True)),
+    Column("parked_reason", Text),
     Index("outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
 )
 
@@ -58,6 +62,8 @@ audit_log_table = Table(
     Column("aggregate_type", Text, nullable=False),
     Column("aggregate_id", Text, nullable=False),
     Column("trace_id", Text),
+    # Set for refused requests (actie GEWEIGERD): status, problem title and the fields it names, never values (0003_i11).
+    Column("reden", Text),
     Index("audit_log_aggregate", "aggregate_type", "aggregate_id", "op"),
 )
 

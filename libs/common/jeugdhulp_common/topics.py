@@ -80,7 +80,17 @@ def owned_topics(service: str) -> list[str]:
     return sorted(t for t, owner in TOPIC_OWNER.items() if owner == service) + [dead_letter_topic(service)]
 
 
-def topic_configs(names: list[str] | tuple[str, ...], *, dlt_retention_hours: float) -> dict[str, dict[str, str]]:
-    """The configuration set explicitly on each topic when it is created: dead-letter topics hold micro data,
-    so they are kept no longer than ``JH_DLT_RETENTION_HOURS`` (never the broker's default)."""
-    return {t: {"retention.ms": str(int(dlt_retention_hours * 3600 * 1000))} for t in names if is_dead_letter_topic(t)}
+def topic_configs(
+    names: list[str] | tuple[str, ...], *, dlt_retention_hours: float, max_message_bytes: int | None = None
+) -> dict[str, dict[str, str]]:
+    """The configuration set explicitly on each topic: the largest record it takes (``JH_TOPIC_MAX_MESSAGE_BYTES``,
+    which the outbox also checks when an event is staged) and, on dead-letter topics, which hold micro data, a
+    retention of ``JH_DLT_RETENTION_HOURS`` (never the broker's default)."""
+    out: dict[str, dict[str, str]] = {}
+    for t in names:
+        cfg = {"max.message.bytes": str(max_message_bytes)} if max_message_bytes else {}
+        if is_dead_letter_topic(t):
+            cfg["retention.ms"] = str(int(dlt_retention_hours * 3600 * 1000))
+        if cfg:
+            out[t] = cfg
+    return out

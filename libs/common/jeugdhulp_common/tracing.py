@@ -22,6 +22,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 
 TRACER_NAME = "jeugdhulp"
@@ -72,9 +73,16 @@ class JsonLinesFileExporter(SpanExporter):
         pass
 
 
-def setup_tracing(service_name: str, *, otlp_endpoint: str | None, trace_file: str | None) -> TracerProvider:
-    """Install the global tracer provider. Spans go to OTLP/HTTP and/or a JSON-lines file when configured."""
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
+def sampler(ratio: float) -> Sampler:
+    """Parent-based: a span whose parent (the HTTP caller, the outbox row, the Kafka headers) was sampled is sampled,
+    one whose parent was not is not, so a trace is kept whole or not at all; a new trace is kept with ``ratio``."""
+    return ParentBased(root=TraceIdRatioBased(ratio))
+
+
+def setup_tracing(service_name: str, *, otlp_endpoint: str | None, trace_file: str | None, sample_ratio: float = 1.0) -> TracerProvider:
+    """Install the global tracer provider. Spans go to OTLP/HTTP and/or a JSON-lines file when configured;
+    ``sample_ratio`` (``JH_TRACE_SAMPLE_RATIO``) is the share of new traces kept (see :func:`sampler`)."""
+    provider = TracerProvider(resource=Resource.create({"service.name": service_name}), sampler=sampler(sample_ratio))
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

@@ -47,8 +47,8 @@ Kort = Annotated[str, Field(min_length=1, max_length=300)]
 
 class SignaalWijziging(In):
     tekst: Tekst | None = None
-    levensdomeinen: list[Kort] | None = None
-    sectoren: list[Sector] | None = None
+    levensdomeinen: list[Kort] | None = Field(None, max_length=50)
+    sectoren: list[Sector] | None = Field(None, max_length=50)
 
 
 class ThemaKeuze(In):
@@ -85,11 +85,11 @@ class PostItIn(In):
 
 
 class Uitkomst(In):
-    subthemas: list[Kort] | None = None
-    volgende_themas: list[Kort] | None = None
-    ontbrekende_partners: list[Kort] | None = None
+    subthemas: list[Kort] | None = Field(None, max_length=50)
+    volgende_themas: list[Kort] | None = Field(None, max_length=50)
+    ontbrekende_partners: list[Kort] | None = Field(None, max_length=200)
     verslag: Annotated[str, Field(max_length=20000)] | None = None
-    deelnemers: list[DeelnemerIn] | None = None
+    deelnemers: list[DeelnemerIn] | None = Field(None, max_length=200)
 
 
 class ForumDeelnemerIn(In):
@@ -110,12 +110,12 @@ class Deelnemers(In):
 
 class NieuweTafel(In):
     thema_id: uuid.UUID
-    subthemas: list[Kort] | None = None
+    subthemas: list[Kort] | None = Field(None, max_length=50)
 
 
 class Prioritering(In):
     # {subthema: whole percentage}; the domain checks the keys and that they sum to exactly 100 (409 otherwise)
-    prioritering: dict[Kort, Annotated[int, Field(ge=0, le=100)]]
+    prioritering: dict[Kort, Annotated[int, Field(ge=0, le=100)]] = Field(max_length=100)
 
 
 class DoelstellingIn(In):
@@ -134,15 +134,15 @@ class NieuwActiepunt(In):
 class ActiepuntActie(In):
     actie: Literal["OPNEMEN", "OMZETTEN", "TERUGKOPPELEN"]
     eigenaar: Kort | None = None
-    naar_organisaties: list[Kort] | None = None
+    naar_organisaties: list[Kort] | None = Field(None, max_length=200)
 
 
 class NieuweAanbeveling(In):
     niveau: AanbevelingNiveau
     thema_ids: list[uuid.UUID] = Field(default_factory=list, max_length=20)
     tekst: Tekst
-    randvoorwaarden: list[Tekst]
-    drempels: list[Tekst]
+    randvoorwaarden: list[Tekst] = Field(max_length=50)
+    drempels: list[Tekst] = Field(max_length=50)
     jaar: int = Field(ge=2021, le=2100)
 
 

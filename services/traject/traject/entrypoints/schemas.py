@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from pydantic import Field
 
@@ -25,6 +26,8 @@ from traject.domain import (
 from traject.domain import Deelnemer as DeelnemerWaarde
 
 _M = RequestBody
+Kort = Annotated[str, Field(min_length=1, max_length=200)]
+Regel = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 # --------------------------------------------------------------------------- requests
@@ -42,7 +45,7 @@ class Rolinvoer(_M):
     rol: Rol
     organisatie: str = Field(min_length=1, max_length=200)
     persoon: str | None = Field(None, min_length=1, max_length=200, description="stays in the traject service")
-    mandaat_van: list[str] = Field(default_factory=list, max_length=50)
+    mandaat_van: list[Kort] = Field(default_factory=list, max_length=50)
 
     def domein(self) -> RolInTraject:
         return RolInTraject(rol=self.rol, organisatie=self.organisatie, persoon=self.persoon, mandaat_van=tuple(self.mandaat_van))
@@ -67,7 +70,7 @@ class StartgesprekPlannen(_M):
 class StartAfsprakenInvoer(_M):
     overzicht_bewaarder: Deelnemer | None = None
     ronde_tafels_organisator: Deelnemer | None = None
-    overige: list[str] = Field(default_factory=list, max_length=100)
+    overige: list[Regel] = Field(default_factory=list, max_length=100)
 
     def domein(self) -> StartAfspraken:
         return StartAfspraken(
@@ -94,7 +97,7 @@ class RondeTafelInvoer(_M):
     overleg_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     datum: dt.date
     plan_aangepast: bool
-    afspraken: list[str] = Field(default_factory=list, max_length=100)
+    afspraken: list[Regel] = Field(default_factory=list, max_length=100)
 
 
 class BlokkadeInvoer(_M):

@@ -1,0 +1,148 @@
+"""Prometheus metrics of a service process (``GET /metrics``, text format).
+
+Counters and histograms are kept by the parts of the process that do the work (relay, consumer, HTTP);
+the outbox and consumer-lag gauges are read from the database and the broker at scrape time, so they are
+true even when the relay or the consumer runs in another process (or is stopped).
+
+Labels carry topics, event types, partitions, route templates, methods and status codes only: never an
+id, a path with ids in it, or any content.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+
+from aiokafka import TopicPartition
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.tables import outbox_table
+
+log = logging.getLogger(__name__)
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+# --------------------------------------------------------------------------- outbox relay
+OUTBOX_PUBLISHED = Counter("jh_outbox_published_total", "Outbox rows published (acked by the broker)", ["topic"], registry=REGISTRY)
+OUTBOX_PARKED = Counter("jh_outbox_parked_total", "Outbox rows parked: refused by the broker for a non-transient reason", ["topic", "reason"], registry=REGISTRY)
+OUTBOX_BACKLOG = Gauge("jh_outbox_backlog", "Unpublished, unparked outbox rows", registry=REGISTRY)
+OUTBOX_OLDEST_AGE = Gauge("jh_outbox_oldest_unpublished_age_seconds", "Age of the oldest unpublished outbox row (0: none)", registry=REGISTRY)
+OUTBOX_PARKED_ROWS = Gauge("jh_outbox_parked_rows", "Parked outbox rows waiting for an operator (jeugdhulp-ops outbox requeue)", registry=REGISTRY)
+OUTBOX_BLOCKED_ROWS = Gauge("jh_outbox_blocked_rows", "Unpublished rows waiting behind a parked row of the same key", registry=REGISTRY)
+
+# --------------------------------------------------------------------------- consumer
+CONSUMED = Counter("jh_consumer_processed_total", "Records processed (effect committed)", ["topic", "event_type"], registry=REGISTRY)
+DUPLICATES = Counter("jh_consumer_duplicates_total", "Records already in the inbox (redeliveries, replays): no second effect", ["topic", "event_type"], registry=REGISTRY)
+DEAD_LETTERED = Counter("jh_consumer_dead_lettered_total", "Records sent to the dead-letter topic", ["topic"], registry=REGISTRY)
+HANDLER_SECONDS = Histogram("jh_consumer_handler_seconds", "Inbox + handler transaction time", ["event_type"], registry=REGISTRY)
+CONSUMER_LAG = Gauge("jh_consumer_lag", "End offset minus the group's committed offset", ["group", "topic", "partition"], registry=REGISTRY)
+
+# --------------------------------------------------------------------------- HTTP
+HTTP_REQUESTS = Counter("jh_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=REGISTRY)
+HTTP_SECONDS = Histogram("jh_http_request_seconds", "HTTP request latency", ["method", "route"], registry=REGISTRY)
+
+
+class HttpMetrics:
+    """ASGI middleware: request count and latency by method, route TEMPLATE (``/trajecten/{traject_id}``) and status."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            method = scope.get("method", "")
+            HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            HTTP_SECONDS.labels(method, route).observe(time.perf_counter() - start)
+
+
+def bearer_matches(authorization: str | None, token: str | None) -> bool:
+    if not token or not authorization or not authorization.lower().startswith("bearer "):
+        return False
+    return hmac.compare_digest(authorization[7:].strip().encode(), token.encode())
+
+
+async def refresh_outbox_gauges(engine: AsyncEngine) -> None:
+    o = outbox_table.c
+    parked_keys = select(o.topic, o.key).where(o.published_at.is_(None), o.parked_at.is_not(None))
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                select(
+                    func.count().filter(o.parked_at.is_(None)),
+                    func.extract("epoch", func.now() - func.min(o.created_at).filter(o.parked_at.is_(None))),
+                    func.count().filter(o.parked_at.is_not(None)),
+                ).where(o.published_at.is_(None))
+            )
+        ).one()
+        blocked = await conn.scalar(
+            select(func.count()).where(o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).in_(parked_keys))
+        )
+    OUTBOX_BACKLOG.set(row[0])
+    OUTBOX_OLDEST_AGE.set(float(row[1] or 0))
+    OUTBOX_PARKED_ROWS.set(row[2])
+    OUTBOX_BLOCKED_ROWS.set(blocked or 0)
+
+
+async def consumer_lag(kafka: KafkaConnection, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+    """Per partition: end offset minus the group's committed offset (no commit yet: the whole partition)."""
+    admin = kafka.admin(request_timeout_ms=3000)
+    consumer = kafka.consumer(group_id=None, enable_auto_commit=False, request_timeout_ms=3000)
+    await admin.start()
+    try:
+        await consumer.start()
+        committed = await admin.list_consumer_group_offsets(group)
+        tps = []
+        for topic in topics:
+            parts = consumer.partitions_for_topic(topic)
+            if parts is None:
+                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps += [TopicPartition(topic, p) for p in sorted(parts)]
+        ends = await consumer.end_offsets(tps) if tps else {}
+        begins = await consumer.beginning_offsets(tps) if tps else {}
+        out = {}
+        for tp in tps:
+            meta = committed.get(tp)
+            done = meta.offset if meta is not None and meta.offset >= 0 else begins[tp]
+            out[tp] = max(ends[tp] - done, 0)
+        return out
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def render(engine: AsyncEngine, kafka: KafkaConnection, group: str | None, topics: list[str]) -> tuple[bytes, str]:
+    """Refresh the scrape-time gauges (each bounded by a timeout: a scrape must answer while the broker is away) and render."""
+    try:
+        await asyncio.wait_for(refresh_outbox_gauges(engine), timeout=3)
+    except Exception as exc:  # noqa: BLE001 - report what can be reported
+        log.warning("outbox gauges not refreshed", extra={"error": type(exc).__name__})
+    if group and topics:
+        try:
+            lag = await asyncio.wait_for(consumer_lag(kafka, group, topics), timeout=5)
+            for tp, n in lag.items():
+                CONSUMER_LAG.labels(group, tp.topic, str(tp.partition)).set(n)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("consumer lag not refreshed", extra={"error": type(exc).__name__})
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

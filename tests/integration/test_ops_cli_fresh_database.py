@@ -1,0 +1,56 @@
+"""The README's recipe on an empty database: the credential and operator CLIs migrate first; expected conditions are one line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import uuid
+
+import asyncpg
+import support
+
+
+async def run(module: str, *args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, *args, cwd=support.ROOT, env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    return proc.returncode, out.decode(), err.decode()
+
+
+async def test_credential_and_ops_commands_migrate_an_empty_database_first() -> None:
+    name = f"i11_fresh_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(support.asyncpg_dsn("traject"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    url = support.database_url("traject").rsplit("/", 1)[0] + "/" + name
+    env = {"TRAJECT_DATABASE_URL": url}
+
+    rc, out, err = await run("jeugdhulp_common.auth", "create", "--organisatie", "Voorziening X", "--rol", "PARTNER", "--service", "traject", env=env)
+    assert rc == 0, err
+    assert out.startswith("jh_") and "Traceback" not in err
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM api_credential WHERE organisatie = 'Voorziening X'") == 1
+        assert await conn.fetchval("SELECT version_num FROM alembic_version") is not None
+    finally:
+        await conn.close()
+
+    rc, out, err = await run("jeugdhulp_common.ops", "outbox", "list", "traject", env=env)
+    assert (rc, out.strip()) == (0, "no parked outbox rows for traject")
+
+
+async def test_expected_conditions_are_one_line_not_a_traceback() -> None:
+    rc, out, err = await run("jeugdhulp_common.ops", "outbox", "list", "traject", env={"TRAJECT_DATABASE_URL": ""})
+    assert rc == 1 and err.strip() == 'Error: set TRAJECT_DATABASE_URL (e.g. eval "$(python scripts/devstack.py env)")'
+    gone = support.database_url("traject").rsplit("@", 1)[0] + f"@127.0.0.1:{support.free_port()}/traject"
+    rc, out, err = await run("jeugdhulp_common.ops", "outbox", "requeue", "traject", "--all", env={"TRAJECT_DATABASE_URL": gone})
+    assert rc == 1 and len(err.strip().splitlines()) == 1 and "is it running?" in err and "Traceback" not in err
+    rc, out, err = await run("jeugdhulp_common.ops", "dlt", "list", "traject", env={"KAFKA_BOOTSTRAP_SERVERS": f"127.0.0.1:{support.free_port()}"})
+    assert rc == 1 and "not reachable" in err and "Traceback" not in err
+    rc, out, err = await run("jeugdhulp_common.ops", "rebuild", "traject", env={})
+    assert rc == 0 and out.startswith("would reset consumer group traject to the beginning of: jeugdhulp.aanmelding.micro")
