@@ -11,6 +11,7 @@ from jeugdhulp_common.service import BackgroundTask, Runtime, ServiceDefinition
 from jeugdhulp_common.settings import CommonSettings
 from pydantic import Field
 
+from signalering import deidentificatie
 from signalering.domain import SignaleringRegels
 from signalering.entrypoints.api import routers
 from signalering.service_layer import usecases
@@ -52,12 +53,22 @@ def background(rt: Runtime) -> Iterable[BackgroundTask]:
     return [actiepunt_herinneringen]
 
 
+def _routers(rt: Runtime):  # noqa: ANN202
+    deidentificatie.warm()  # the detector is loaded when the API is built, never on a request
+    return routers(rt)
+
+
+def _handlers(rt: Runtime):  # noqa: ANN202
+    deidentificatie.warm()  # and before the consumer takes its first record
+    return HANDLERS
+
+
 definition = ServiceDefinition(
     name="signalering",
     root=Path(__file__).resolve().parents[1],
     settings_cls=SignaleringSettings,
-    routers=routers,
-    handlers=lambda rt: HANDLERS,
+    routers=_routers,
+    handlers=_handlers,
     background=background,
     description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain spec §4.4–§4.7, §6).",
 )

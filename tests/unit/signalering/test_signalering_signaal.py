@@ -157,7 +157,7 @@ def test_brief_naar_brussel_is_een_concept_dat_ook_vrijgegeven_wordt(salt: bytes
         ("Geboren op 12 maart 2010.", PersoonsgegevenSoort.DATUM),
         ("Mail consulent@ocj.be.", PersoonsgegevenSoort.EMAILADRES),
         ("Dossier 85.07.31-003.28.", PersoonsgegevenSoort.RIJKSREGISTERNUMMER),
-        ("Een 14-jarige uit de Westhoek.", PersoonsgegevenSoort.LEEFTIJD_MET_REGIO),
+        ("Een 14-jarige uit de Westhoek.", PersoonsgegevenSoort.LEEFTIJD),
     ],
 )
 def test_vrijgave_geweigerd_zolang_persoonsgegevens(
@@ -192,7 +192,7 @@ def test_melding_noemt_alle_gevonden_soorten(
     with pytest.raises(PersoonsgegevensGevonden) as fout:
         signaal.vrijgeven(salt=salt, nu=nu)
     assert fout.value.message == (
-        "the text still contains personal data: a name of a person of the traject, a phone number; "
+        "the text still contains personal data: a person's name, a phone number; "
         "remove it before release"
     )
 
