@@ -26,6 +26,7 @@ class SignaleringSettings(CommonSettings):
     terugkerend_vanaf_trajecten: int = Field(2, ge=1, description="distinct trajecten before a theme is recurring (§5.4)")
     actiepunt_herinnering_na_dagen: int = Field(90, ge=1, description="an OPEN actiepunt is raised again after this many days")
     herinnering_interval_seconden: float = Field(3600.0, gt=0, description="how often the reminder timer looks for due actiepunten")
+    minimum_celgrootte: int = Field(5, ge=1, description="counts shown outside the team below this are suppressed (0 stays 0)")
 
     def regels(self) -> SignaleringRegels:
         return SignaleringRegels(

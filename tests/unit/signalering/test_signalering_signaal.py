@@ -308,3 +308,18 @@ def test_koppelen_aan_geen_enkel_thema_geweigerd(vrijgegeven_signaal: Callable[.
         signaal.koppel([])
     assert fout.value.veld == "themaIds"
     assert signaal.status == S.VRIJGEGEVEN
+
+
+def test_vrijgave_geweigerd_bij_een_naam_in_levensdomeinen() -> None:
+    from signalering.domain.signaal import PersoonsgegevensGevonden
+
+    signaal = Signaal(
+        signaal_id=uuid.uuid4(), soort=SignaalSoort.DREMPEL, bron_overleg_soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
+        tekst="Lange wachttijd voor crisisopvang.", traject_id=uuid.uuid4(),
+    )
+    signaal.bewerk(levensdomeinen=["Onderwijs", "Wonen bij oma Rita in Poperinge"])
+    with pytest.raises(PersoonsgegevensGevonden) as fout:
+        signaal.vrijgeven(salt=b"s" * 32, nu=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert fout.value.veld == "levensdomeinen" and "Rita" not in fout.value.message
+    signaal.bewerk(levensdomeinen=["Onderwijs", "Wonen"])
+    signaal.vrijgeven(salt=b"s" * 32, nu=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))

@@ -13,7 +13,7 @@ is dumped as its JSON body) and reports
 Values under an ``organisatie`` key name a participating organisation (forum and lerend-netwerk tables seat
 organisations, never families): there only contact data, numbers and persons' names count, not the organisation's
 own name or town. A bare ``naam`` key is allowed: themes have a name (``ThemaAangemaakt.naam``). Values that are entirely an ISO
-date/time, a UUID or a hex digest are structured metadata (``occurredAt``, ids, ``trajectRef``), not free text,
+date/time, a UUID, a ``kind:<uuid>`` reference or a hex digest are structured metadata (``occurredAt``, ids, ``trajectRef``), not free text,
 and are not scanned (INFERRED). Reports hold the path and the kind, never the value.
 """
 
@@ -86,8 +86,11 @@ def sleutel_soort(sleutel: str) -> SleutelSoort | None:
     return None
 
 
+_VERWIJZING = re.compile(r"^[a-z][a-z-]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 def _is_gestructureerd(tekst: str) -> bool:
-    if _GESTRUCTUREERD.match(tekst.strip()):
+    if _GESTRUCTUREERD.match(tekst.strip()) or _VERWIJZING.match(tekst.strip()):
         return True
     try:
         uuid.UUID(tekst.strip())

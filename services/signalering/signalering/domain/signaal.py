@@ -50,12 +50,13 @@ SIGNAAL_OVERGANGEN: Overgangen[SignaalStatus, SignaalActie] = Overgangen(
 class PersoonsgegevensGevonden(RegelGeschonden):
     """Release refused: the text still holds personal data. ``soorten`` names the kinds, never the data."""
 
-    def __init__(self, gevonden: Sequence[PersoonsgegevenSoort]) -> None:
+    def __init__(self, gevonden: Sequence[PersoonsgegevenSoort], veld: str = "tekst") -> None:
         super().__init__(
-            "the text still contains personal data: "
+            ("the text" if veld == "tekst" else f"'{veld}'")
+            + " still contains personal data: "
             + ", ".join(omschrijving(s) for s in gevonden)
             + "; remove it before release",
-            veld="tekst",
+            veld=veld,
         )
         self.soorten = tuple(gevonden)
 
@@ -147,15 +148,26 @@ class Signaal(Aggregaat):
         """The kinds of personal data still detected in the text (empty = releasable). Usable as a preview."""
         return soorten(detecteer(self.tekst, DetectieContext.uit_identificerend(self.identificerend)))
 
+    def persoonsgegevens_per_veld(self) -> dict[str, tuple[PersoonsgegevenSoort, ...]]:
+        """Every free-text field that crosses to meso with ``SignaalVrijgegeven`` (``tekst``, each of
+        ``levensdomeinen``), field by field: the kinds still found (fields without findings are left out)."""
+        context = DetectieContext.uit_identificerend(self.identificerend)
+        velden = {"tekst": [self.tekst], "levensdomeinen": list(self.levensdomeinen)}
+        uit = {}
+        for veld, teksten in velden.items():
+            gevonden = soorten(v for t in teksten for v in detecteer(t, context))
+            if gevonden:
+                uit[veld] = gevonden
+        return uit
+
     def vrijgeven(self, *, salt: bytes, nu: dt.datetime) -> None:
         """Release (§9 rule 2): refused with :class:`PersoonsgegevensGevonden` (a ``RegelGeschonden``,
         ``veld="tekst"``) while the text holds detectable personal data. Emits ``SignaalVrijgegeven`` with
         ``traject_ref`` = HMAC-SHA256(salt, traject id) (§9 rule 3)."""
         nieuw = SIGNAAL_OVERGANGEN.volgende(self.status, SignaalActie.VRIJGEVEN)
         tekst = verplichte_tekst(self.tekst, "tekst")
-        gevonden = self.persoonsgegevens()
-        if gevonden:
-            raise PersoonsgegevensGevonden(gevonden)
+        for veld, gevonden in self.persoonsgegevens_per_veld().items():
+            raise PersoonsgegevensGevonden(gevonden, veld)
         if self.traject_id is None:
             raise RegelGeschonden("a signal needs its traject to be released", veld="trajectRef")
         self.traject_ref = traject_ref(self.traject_id, salt)

@@ -186,7 +186,8 @@ def routers(rt: Runtime) -> list[APIRouter]:
 
     @r.post("/signalen/{signaal_id}/vrijgeven", tags=["signalen"])
     async def vrijgeven(signaal_id: uuid.UUID, body: ThemaKeuze | None = None, wie: Principal = Depends(team)) -> dict[str, Any]:
-        """Release (§9 rule 2). 409 naming field ``tekst`` and the KINDS of personal data still found (never the data)."""
+        """Release (§9 rule 2). 409 naming the field (``tekst``, ``levensdomeinen``) and the KINDS of personal data
+        still found (never the data)."""
         try:
             await uc.vrijgeven(w, wie, signaal_id, (body or ThemaKeuze()).thema_ids)
         except PersoonsgegevensGevonden as exc:
@@ -194,7 +195,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
                 409,
                 "Personal data in text",
                 exc.message,
-                errors=[{"field": "tekst", "type": "persoonsgegevens", "message": exc.message}],
+                errors=[{"field": exc.veld, "type": "persoonsgegevens", "message": exc.message}],
                 soorten=[k.value for k in exc.soorten],
             ) from None
         return await _signaal(signaal_id)
@@ -235,9 +236,14 @@ def routers(rt: Runtime) -> list[APIRouter]:
         return await lees(views.forum_backlog_view)
 
     @r.get("/tellingen", tags=["themas"])
-    async def tellingen(_: Principal = Depends(ln)) -> list[dict[str, Any]]:
-        """Anonymous counts by code (blokkade changes, reasons of non-start, afronding), per year; never crossed."""
-        return await lees(views.tellingen)
+    async def tellingen(wie: Principal = Depends(ln)) -> list[dict[str, Any]]:
+        """Anonymous counts by code (blokkade changes, reasons of non-start, afronding), per year; never crossed.
+        Outside the team, counts from 1 to SIGNALERING_MINIMUM_CELGROOTTE - 1 are null, with complementary
+        suppression within each source and year (its total can be added up)."""
+        rijen = await lees(views.tellingen)
+        if wie.heeft(*TEAM):
+            return rijen
+        return views.onderdruk_tellingen(rijen, minimum=getattr(s, "minimum_celgrootte", 5))
 
     # -------------------------------------------------------------- lerend netwerk sessions
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from jeugdhulp_common.suppression import suppress_counts
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -216,3 +217,16 @@ async def aanbevelingen(session: AsyncSession) -> list[dict[str, Any]]:
 async def tellingen(session: AsyncSession) -> list[dict[str, Any]]:
     rows = (await session.execute(select(telling_table).order_by(telling_table.c.bron, telling_table.c.jaar, telling_table.c.code))).mappings()
     return [{"bron": r["bron"], "code": r["code"], "jaar": r["jaar"], "aantal": r["aantal"]} for r in rows]
+
+
+def onderdruk_tellingen(rijen: list[dict[str, Any]], *, minimum: int) -> list[dict[str, Any]]:
+    """Small-cell suppression of :func:`tellingen` for readers outside the team: per (bron, jaar) group, whose
+    total a reader can add up, with :func:`jeugdhulp_common.suppression.suppress_counts`."""
+    groepen: dict[tuple[str, int], dict[int, int]] = {}
+    for i, rij in enumerate(rijen):
+        groepen.setdefault((rij["bron"], rij["jaar"]), {})[i] = rij["aantal"]
+    uit = [dict(rij) for rij in rijen]
+    for cellen in groepen.values():
+        for i, aantal in suppress_counts(cellen, minimum=minimum).items():
+            uit[i]["aantal"] = aantal
+    return uit
