@@ -115,13 +115,17 @@ class Registry:
 REGISTRY = Registry()
 
 
-def event(*, topic: str, producer: str, privacy: PrivacyClass, key: str, version: int = 1) -> Callable[[E], E]:
-    """Declare an event contract. The CloudEvents type is ``be.jeugdhulp.<producer>.<ClassName>``."""
+def event(
+    *, topic: str, producer: str, privacy: PrivacyClass, key: str, version: int = 1, name: str | None = None
+) -> Callable[[E], E]:
+    """Declare an event contract. The CloudEvents type is ``be.jeugdhulp.<producer>.<ClassName>``; an older
+    version kept for reading is a class of its own (e.g. ``IntakeStatusGewijzigdV1``) declared with the event's
+    ``name`` and its ``version``."""
 
     def decorate(cls: E) -> E:
         if key not in cls.model_fields:
             raise TypeError(f"{cls.__name__}: key field {key!r} is not a field")
-        cls.event_type = f"{TYPE_PREFIX}.{producer}.{cls.__name__}"
+        cls.event_type = f"{TYPE_PREFIX}.{producer}.{name or cls.__name__}"
         cls.schema_version = version
         cls.topic = topic
         cls.privacy = privacy

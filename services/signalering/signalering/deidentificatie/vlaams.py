@@ -159,8 +159,9 @@ SOCIALE_MEDIA = _alle(
         groep="h",
     ),
     # a user-name-like token: letters with underscore, or letters glued to a year ("lotje_x", "emma2010")
-    # (codes such as SAMENWERKINGSOVERLEG_EINDE are upper case: not handles)
-    _rx(r"(?<![\w@.])(?:[A-Za-z]*[a-z][A-Za-z0-9]*_[A-Za-z0-9_]+|_+[a-z0-9]+_*|[a-z]{2,}(?:19|20)\d{2}|[a-z]{3,}\d{3,})(?![\w@])"),
+    # (codes such as SAMENWERKINGSOVERLEG_EINDE or value_error are not handles: without a platform word, an
+    # underscore token counts only with a digit in it or an underscore at an end)
+    _rx(r"(?<![\w@.])(?:[A-Za-z]*[a-z][A-Za-z]*_[A-Za-z0-9_]*\d[A-Za-z0-9_]*|_+[a-z0-9]+_*|[a-z]+_+(?![\w])|[a-z]{2,}(?:19|20)\d{2}|[a-z]{3,}\d{3,})(?![\w@])"),
 )
 
 # --------------------------------------------------------------------------- dates in digits and in words
