@@ -8,7 +8,7 @@ import uuid
 from pydantic import ConfigDict
 
 from jeugdhulp_common import topics
-from jeugdhulp_common.events import Event, PrivacyClass, event
+from jeugdhulp_common.events import Event, PrivacyClass, Verwijzing, event
 from jeugdhulp_common.contracts.vocabulary import (
     AanmelderCategorie,
     BlokkadeStatus,
@@ -90,6 +90,6 @@ class IntakeStatusGewijzigdV1(Event):
 
 @event(topic=topics.AANMELDING_MESO, producer=P, privacy=PrivacyClass.A, key="intake", version=2)
 class IntakeStatusGewijzigd(Event):
-    intake: str = INTAKE_KEY
+    intake: Verwijzing = INTAKE_KEY
     open: bool
     reden_code: IntakePauzeReden | None = None  # why intake is paused (None while open); the team's words stay in aanmelding

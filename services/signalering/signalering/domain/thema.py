@@ -22,7 +22,7 @@ from jeugdhulp_common.contracts.signalering import ThemaAangemaakt, ThemaStatusG
 from jeugdhulp_common.contracts.vocabulary import ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_tekst
+from signalering.domain._basis import geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.signaal import Signaal
 
@@ -80,7 +80,7 @@ class Thema(Aggregaat):
     def nieuw(cls, thema_id: uuid.UUID, naam: str, *, nu: dt.datetime, subthemas: Sequence[str] = ()) -> Thema:
         """A new theme in GESIGNALEERD. Emits ``ThemaAangemaakt``."""
         naam = verplichte_tekst(naam, "naam")
-        geen_contactgegevens("naam", naam, *subthemas)
+        geen_persoonsgegevens("naam", naam, *subthemas)
         thema = cls(thema_id=thema_id, naam=naam, subthemas=[s.strip() for s in subthemas if s.strip()])
         thema._emit(ThemaAangemaakt(occurred_at=tijdstip(nu), **thema._velden()))
         return thema
