@@ -26,7 +26,7 @@ from signalering.domain import (
     signalen_uit_overleg,
     traject_ref,
 )
-from signalering.domain.pseudoniem import afgeleide_id
+from signalering.domain.pseudoniem import afgeleide_id, signaal_ref
 
 S, A = SignaalStatus, SignaalActie
 ANDER_SALT = b"another-salt-of-32-bytes-9876543"
@@ -140,7 +140,8 @@ def test_brief_naar_brussel_is_een_concept_dat_ook_vrijgegeven_wordt(salt: bytes
     [ev] = signaal.events
     assert isinstance(ev, SignaalVrijgegeven)
     assert ev.soort == SignaalSoort.BRIEF_NAAR_BRUSSEL
-    assert ev.traject_ref == traject_ref(traject_id, salt)
+    assert ev.traject_ref == signaal_ref(signaal.signaal_id, salt)  # not linked yet: keyed per signal
+    assert signaal.traject_sleutel == traject_ref(traject_id, salt)  # internal only
 
 
 # --------------------------------------------------------------------------- the release gate
@@ -224,7 +225,8 @@ def test_bewerken_en_dan_vrijgeven(
 
     assert signaal.status == S.VRIJGEGEVEN
     assert signaal.vrijgegeven_op == nu
-    assert signaal.traject_ref == traject_ref(overleg.traject_id, salt)
+    assert signaal.traject_sleutel == traject_ref(overleg.traject_id, salt)
+    assert signaal.traject_ref == signaal_ref(signaal.signaal_id, salt)
     # data minimisation: the micro identifiers are dropped at release
     assert signaal.traject_id is None
     assert signaal.identificerend is None
@@ -251,8 +253,9 @@ def test_vrijgegeven_event_draagt_hash_en_nooit_het_traject_id(
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
     signaal.vrijgeven(salt=salt, nu=nu)
     [ev] = signaal.events
-    verwacht = hmac.new(salt, str(traject_id).encode(), hashlib.sha256).hexdigest()
-    assert ev.traject_ref == verwacht
+    sleutel = hmac.new(salt, str(traject_id).encode(), hashlib.sha256).hexdigest()
+    assert ev.traject_ref == hmac.new(salt, f"signaal\x1f{signaal.signaal_id}".encode(), hashlib.sha256).hexdigest()
+    assert sleutel not in ev.model_dump_json()  # the traject's key is never published
     assert len(ev.traject_ref) == 64
     body = ev.model_dump_json(by_alias=True)
     assert str(traject_id) not in body
@@ -270,9 +273,14 @@ def test_zelfde_traject_zelfde_hash_ander_salt_andere_hash(
     c = vrijgegeven_signaal(uuid.uuid4())
     d = vrijgegeven_signaal(traject_id, salt=ANDER_SALT)
     assert a.signaal_id != b.signaal_id
-    assert a.traject_ref == b.traject_ref
-    assert a.traject_ref != c.traject_ref
-    assert a.traject_ref != d.traject_ref
+    # within one theme the same traject has the same ref (distinct trajecten can be counted) …
+    thema_x, thema_y = uuid.uuid4(), uuid.uuid4()
+    assert a.ref_voor_thema(thema_x) == b.ref_voor_thema(thema_x)
+    assert a.ref_voor_thema(thema_x) != c.ref_voor_thema(thema_x)
+    assert a.ref_voor_thema(thema_x) != d.ref_voor_thema(thema_x)
+    # … but across themes, and in the published events, one child's signals cannot be grouped
+    assert a.ref_voor_thema(thema_x) != a.ref_voor_thema(thema_y)
+    assert len({a.traject_ref, b.traject_ref, a.ref_voor_thema(thema_x), a.ref_voor_thema(thema_y)}) == 4
 
 
 def test_traject_ref_vraagt_een_voldoende_lang_salt() -> None:

@@ -170,7 +170,7 @@ def koppel_signaal(signaal: Signaal, themas: Sequence[Thema], *, regels: Signale
     if signaal.traject_ref is None or signaal.vrijgegeven_op is None:  # only possible with inconsistent stored data
         raise RegelGeschonden("a linked signal must have been released", veld="trajectRef")
     for thema in themas:
-        thema.registreer_signaal(signaal.signaal_id, signaal.traject_ref, signaal.vrijgegeven_op, regels=regels, nu=nu)
+        thema.registreer_signaal(signaal.signaal_id, signaal.ref_voor_thema(thema.thema_id) or "", signaal.vrijgegeven_op, regels=regels, nu=nu)
 
 
 def lerend_netwerk_backlog(themas: Iterable[Thema]) -> list[Thema]:
