@@ -341,8 +341,9 @@ async def test_withdrawn_consent_cuts_partner_reads_and_candidate_signals_within
     assert na.status_code == 200 and PERSONEN[1] not in na.text
     assert all(r["persoon"] is None for r in na.json()["rollen"]) and na.json()["gegevensGedeeld"] is False
     assert na.json()["instemming"]["gegevensdelingIngetrokkenOp"] == vandaag().isoformat()
-    lijst = (await client.get("/trajecten", params={"limit": 200}, headers=tordale)).text
-    assert PERSONEN[1] not in lijst
+    lijst = (await client.get("/trajecten", params={"limit": 200}, headers=tordale)).json()["items"]
+    (item,) = [i for i in lijst if i["trajectId"] == str(tid)]
+    assert PERSONEN[1] not in str(item) and item["gegevensGedeeld"] is False
     # the team still sees everything, and the withdrawal is audited
     assert PERSONEN[1] in (await client.get(f"/trajecten/{tid}", headers=team)).text
     coordinator = await credential("Co-ncept", Toegangsrol.COORDINATOR)
