@@ -450,7 +450,6 @@ class Traject(Aggregaat):
                 overleg_id=overleg_id,
                 soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
                 datum=datum,
-                antwoorden=[a.als_contract() for a in swo.antwoorden],
                 # no candidate signals once the jongere withdrew the consent to the traject (§9 rule 5)
                 kandidaat_signalen=swo.kandidaat_signalen if self.maakt_signalen else [],
                 thema_voorstellen=swo.thema_voorstellen if self.maakt_signalen else [],
