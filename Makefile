@@ -14,11 +14,15 @@ help:
 	@echo "make contracts  regenerate contracts/ (JSON Schema per event, AsyncAPI) and the integrators' event catalogue"
 	@echo "make up|down|status   the local infrastructure alone"
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+DEID_DATA := $(wildcard services/signalering/signalering/deidentificatie/data/*.txt)
+
+$(VENV)/.installed: pyproject.toml requirements.lock $(DEID_DATA)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.lock
 	$(PY) -m pip install -q --no-deps -e .
+	# the de-identification detector's lookup structures are built here, never on a request
+	$(PY) -m signalering.deidentificatie build
 	touch $@
 
 install: $(VENV)/.installed

@@ -335,7 +335,7 @@ def rebuild_log(m: int) -> list[tuple[str, object]]:
         if kind == 0:
             ev = SamenwerkingsoverlegGehouden(
                 traject_id=traject_id, overleg_id=uuid.uuid4(), soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE, datum=dt.date(2024, 11, 1),
-                antwoorden=[], kandidaat_signalen=[
+                kandidaat_signalen=[
                     KandidaatSignaal(vraag_id="E5a", soort=SignaalSoort.DREMPEL, tekst="Wachtlijsten blokkeren de overgang naar een passend aanbod."),
                     KandidaatSignaal(vraag_id="E5c", soort=SignaalSoort.KNELPUNT, tekst="Geen gedeelde zorg tussen verblijf en context."),
                 ],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import uuid
 from collections import Counter, defaultdict
 
@@ -28,6 +29,7 @@ from traject.service_layer.handlers import HANDLERS as TRAJECT_HANDLERS
 
 from jeugdhulp_common import topics
 from jeugdhulp_common.auth import Toegangsrol, create_credential
+from signalering.domain import scan_privacy
 
 PARTNER_ORG = "Voorziening De Branding (e2e)"
 TEAM_ORG = "Co-ncept planmakers (e2e)"
@@ -163,16 +165,18 @@ async def test_blokkade_becomes_recurring_theme_to_forum_backlog_in_one_trace_pe
         f = Flow(procs["aanmelding"].url, procs["traject"].url, procs["signalering"].url, keys)
         PM, CO, P = Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR, Toegangsrol.PARTNER
 
-        thema_id = (await ok(f.s.post("/themas", json={"naam": f"Wachtlijsten residentiele zorg {uuid.uuid4().hex[:6]}"}, headers=f.h(PM)), 201))["themaId"]
+        thema_id = (await ok(f.s.post("/themas", json={"naam": f"Wachtlijsten residentiele zorg {uuid.uuid4().hex[:6].upper()}"}, headers=f.h(PM)), 201))["themaId"]
         f.aggregaten.add(thema_id)
 
         await traject_met_signaal(f, thema_id, 1)
-        thema = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(P)))
+        thema = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(PM)))
         assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1, thema  # not recurring at the first
+        gedeeld = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(P)))
+        assert gedeeld["aantalTrajecten"] is None, gedeeld  # a partner never sees a small count
         assert thema_id not in {t["themaId"] for t in await ok(f.s.get("/lerend-netwerk/backlog", headers=f.h(P)))}
 
         await traject_met_signaal(f, thema_id, 2)
-        thema = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(P)))
+        thema = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(PM)))
         assert thema["aantalTrajecten"] == 2 and thema["status"] == "BACKLOG", thema
         assert "ThemaTerugkerend" in [h["gebeurtenis"] for h in thema["historie"]], thema["historie"]
         assert thema_id in {t["themaId"] for t in await ok(f.s.get("/lerend-netwerk/backlog", headers=f.h(P)))}
@@ -209,6 +213,17 @@ async def test_blokkade_becomes_recurring_theme_to_forum_backlog_in_one_trace_pe
     blob = str([s["attributes"] for s in spans]).lower()
     gelekt = [w for w in f.gepost_prive if w.lower() in blob]
     assert not gelekt, f"personal data in span attributes: {gelekt}"
+
+    # ---- the privacy scanner (the de-identification gate's detector) over EVERY meso and macro record
+    gescand = 0
+    for topic in topics.MESO_MACRO_TOPICS:
+        for rec in await support.read_topic(topic):
+            raw = rec.value.decode()
+            meldingen = scan_privacy(json.loads(raw))
+            assert not meldingen, f"{topic}@{rec.offset}: not anonymous: {[(m.pad, m.reden, m.soort) for m in meldingen]}"
+            assert not [w for w in f.gepost_prive if w.lower() in raw.lower()], f"{topic}@{rec.offset}: posted personal data"
+            gescand += 1
+    assert gescand > 0
 
 
 async def hops_complete(trace_file, aggregaten: set[str]) -> list | None:

@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
@@ -31,6 +31,25 @@ from pydantic.alias_generators import to_camel
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 TYPE_PREFIX = "be.jeugdhulp"
+
+
+@dataclass(frozen=True)
+class Tekstsoort:
+    """What a ``str`` field of an anonymous (class A) event holds, and so which check covers it. Every str field
+    of a class-A event must carry one (a contract test walks them): free text never bypasses the gate.
+
+    * ``GATED``: free text written by people; signalering's de-identification gate refuses it while it finds any
+      personal data (``signalering.domain._basis.geen_persoonsgegevens``, ``Signaal.vrijgeven``).
+    * ``ORGANISATIE``: the name of a participating organisation (never a family's); refused with contact data.
+    * ``VERWIJZING``: built by code, never typed: a keyed hash, a ``kind:<uuid>`` reference, a fixed key.
+    """
+
+    soort: Literal["GATED", "ORGANISATIE", "VERWIJZING"]
+
+
+GatedText = Annotated[str, Tekstsoort("GATED")]
+OrganisatieNaam = Annotated[str, Tekstsoort("ORGANISATIE")]
+Verwijzing = Annotated[str, Tekstsoort("VERWIJZING")]
 
 
 class PrivacyClass(StrEnum):
@@ -115,13 +134,17 @@ class Registry:
 REGISTRY = Registry()
 
 
-def event(*, topic: str, producer: str, privacy: PrivacyClass, key: str, version: int = 1) -> Callable[[E], E]:
-    """Declare an event contract. The CloudEvents type is ``be.jeugdhulp.<producer>.<ClassName>``."""
+def event(
+    *, topic: str, producer: str, privacy: PrivacyClass, key: str, version: int = 1, name: str | None = None
+) -> Callable[[E], E]:
+    """Declare an event contract. The CloudEvents type is ``be.jeugdhulp.<producer>.<ClassName>``; an older
+    version kept for reading is a class of its own (e.g. ``IntakeStatusGewijzigdV1``) declared with the event's
+    ``name`` and its ``version``."""
 
     def decorate(cls: E) -> E:
         if key not in cls.model_fields:
             raise TypeError(f"{cls.__name__}: key field {key!r} is not a field")
-        cls.event_type = f"{TYPE_PREFIX}.{producer}.{cls.__name__}"
+        cls.event_type = f"{TYPE_PREFIX}.{producer}.{name or cls.__name__}"
         cls.schema_version = version
         cls.topic = topic
         cls.privacy = privacy

@@ -12,6 +12,7 @@ from jeugdhulp_common.service import BackgroundTask, Runtime, ServiceDefinition
 from jeugdhulp_common.settings import CommonSettings
 from pydantic import Field
 
+from signalering import deidentificatie
 from signalering.domain import SignaleringRegels
 from signalering.entrypoints import rapportage_api
 from signalering.entrypoints.api import routers
@@ -24,10 +25,10 @@ log = logging.getLogger(__name__)
 class SignaleringSettings(CommonSettings):
     """``SIGNALERING_`` prefix (e.g. ``SIGNALERING_TERUGKEREND_VANAF_TRAJECTEN``)."""
 
-    rapportage_minimum_cel: int = Field(5, ge=1, le=100, description="reports outside the team hide counts below this (§9 rule 4)")
     terugkerend_vanaf_trajecten: int = Field(2, ge=1, description="distinct trajecten before a theme is recurring (§5.4)")
     actiepunt_herinnering_na_dagen: int = Field(90, ge=1, description="an OPEN actiepunt is raised again after this many days")
     herinnering_interval_seconden: float = Field(3600.0, gt=0, description="how often the reminder timer looks for due actiepunten")
+    minimum_celgrootte: int = Field(5, ge=1, le=100, description="counts shown outside the team below this are suppressed (0 stays 0)")
 
     def regels(self) -> SignaleringRegels:
         return SignaleringRegels(
@@ -65,12 +66,22 @@ async def rapportage_herbouw(rt: Runtime, args: argparse.Namespace) -> int:
     return 0
 
 
+def _routers(rt: Runtime):  # noqa: ANN202
+    deidentificatie.warm()  # the detector is loaded when the API is built, never on a request
+    return routers(rt)
+
+
+def _handlers(rt: Runtime):  # noqa: ANN202
+    deidentificatie.warm()  # and before the consumer takes its first record
+    return HANDLERS
+
+
 definition = ServiceDefinition(
     name="signalering",
     root=Path(__file__).resolve().parents[1],
     settings_cls=SignaleringSettings,
-    routers=lambda rt: [*routers(rt), *rapportage_api.routers(rt)],
-    handlers=lambda rt: HANDLERS,
+    routers=lambda rt: [*_routers(rt), *rapportage_api.routers(rt)],
+    handlers=_handlers,
     extra_commands={"rapportage-herbouw": rapportage_herbouw},
     background=background,
     description="Signals, themes, lerend netwerk, netwerkforum, beleidsaanbevelingen (domain guide §4.4–§4.7, §6).",

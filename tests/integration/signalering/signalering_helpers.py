@@ -14,7 +14,6 @@ from events_factory import as_record
 
 from jeugdhulp_common import topics
 from jeugdhulp_common.contracts.traject import (
-    Antwoord,
     IdentificerendeGegevens,
     KandidaatSignaal,
     SamenwerkingsoverlegGehouden,
@@ -88,7 +87,6 @@ def overleg(
         overleg_id=overleg_id or uuid.uuid4(),
         soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
         datum=dt.date(2025, 3, 14),
-        antwoorden=[Antwoord(vraag_id="5a", tekst=t) for _, t in kandidaten],
         kandidaat_signalen=[KandidaatSignaal(vraag_id=f"5{chr(97 + i)}", soort=s, tekst=t) for i, (s, t) in enumerate(kandidaten)],
         thema_voorstellen=["Contextbegeleiding"],
         identificerend=IdentificerendeGegevens(namen=namen or [], geboortedata=[dt.date(2011, 5, 17)], leeftijd=13, regio=RegioELZ.WESTHOEK),

@@ -118,19 +118,22 @@ async def _release(sig, pm, thema_id: str, traject_id: uuid.UUID, tekst: str) ->
 
 async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
     async with sig.als("PLANMAKER") as pm, sig.als("PARTNER") as partner:
-        r = await pm.post("/themas", json={"naam": f"Wachtlijsten {uuid.uuid4().hex[:6]}"})
+        r = await pm.post("/themas", json={"naam": f"Wachtlijsten {uuid.uuid4().hex[:6].upper()}"})
         assert r.status_code == 201, r.text
         thema_id = r.json()["themaId"]
         t1, t2 = uuid.uuid4(), uuid.uuid4()
 
         await _release(sig, pm, thema_id, t1, "Lange wachttijd voor residentiele opvang.")
         await _release(sig, pm, thema_id, t1, "Opnieuw geen vrije plaats in de regio.")  # same traject, 2nd signal
-        thema = (await partner.get(f"/themas/{thema_id}")).json()
+        thema = (await pm.get(f"/themas/{thema_id}")).json()
         assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1 and thema["aantalSignalen"] == 2
+        # a partner sees no small count (1..4 suppressed), the team does
+        gedeeld = (await partner.get(f"/themas/{thema_id}")).json()
+        assert gedeeld["aantalTrajecten"] is None and gedeeld["aantalSignalen"] is None
         assert thema_id not in {t["themaId"] for t in (await partner.get("/lerend-netwerk/backlog")).json()}
 
         await _release(sig, pm, thema_id, t2, "Ook hier een wachttijd van maanden.")  # 2nd distinct traject
-        thema = (await partner.get(f"/themas/{thema_id}")).json()
+        thema = (await pm.get(f"/themas/{thema_id}")).json()
         assert thema["status"] == "BACKLOG" and thema["aantalTrajecten"] == 2
         assert [(h["gebeurtenis"], h["status"], h["aantalTrajecten"]) for h in thema["historie"]] == [
             ("ThemaAangemaakt", "GESIGNALEERD", 0),
@@ -140,8 +143,9 @@ async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
             ("ThemaTerugkerend", "TERUGKEREND", 2),
             ("ThemaStatusGewijzigd", "BACKLOG", 2),
         ]
-        backlog = (await partner.get("/lerend-netwerk/backlog")).json()
+        backlog = (await pm.get("/lerend-netwerk/backlog")).json()
         assert thema_id in {t["themaId"] for t in backlog}
+        assert not [t for t in (await partner.get("/lerend-netwerk/backlog")).json() if t["aantalTrajecten"] is not None and 1 <= t["aantalTrajecten"] <= 4]
         assert backlog == sorted(backlog, key=lambda t: (-t["aantalTrajecten"], t["laatsteSignaalOp"] is None))
 
 
@@ -169,3 +173,72 @@ async def test_zz_every_meso_and_macro_message_is_anonymous(sig) -> None:
     n = await sig.scanner.check_topics()
     assert n > 0
     assert sig.scanner.gescand > n
+
+
+async def test_findings_shown_levensdomeinen_with_a_name_refused_released_signal_has_no_detected_span(sig) -> None:
+    from signalering.domain.persoonsgegevens import detecteer
+
+    async with sig.als("PLANMAKER") as pm:
+        voor = len(await concepten(pm))
+        tekst = "Lotte Vermeulen (14) uit Poperinge wacht al maanden op een plaats."
+        await publiceer(overleg(sig.scanner, namen=["Lotte Vermeulen"], kandidaten=[(SignaalSoort.DREMPEL, tekst)]))
+        lijst = await _wacht_op_concepten(pm, 1, voor)
+        (s,) = [x for x in lijst if "wacht al maanden op een plaats" in x["tekst"]]
+
+        # the planmaker sees why: each finding with kind and span (masked), and a suggested de-identified text
+        r = await pm.get(f"/signalen/{s['signaalId']}")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        soorten = {b["soort"] for b in body["bevindingen"]}
+        assert {"NAAM", "LEEFTIJD", "LOCATIE"} <= soorten, soorten
+        naam = next(b for b in body["bevindingen"] if b["soort"] == "NAAM")
+        assert (naam["veld"], naam["start"], naam["einde"], naam["gemaskeerd"]) == ("tekst", 0, len("Lotte Vermeulen"), "[NAAM]")
+        assert body["voorstel"]["tekst"].startswith("[NAAM]") and "Poperinge" not in r.text
+
+        # levensdomeinen go to meso as well: a name there is refused, naming the field
+        r = await pm.patch(
+            f"/signalen/{s['signaalId']}",
+            json={"tekst": "Een jongere wacht al maanden op een plaats.", "levensdomeinen": ["Onderwijs", "Wonen bij oma Rita"]},
+        )
+        assert r.status_code == 200, r.text
+        assert [b["veld"] for b in r.json()["bevindingen"]] == ["levensdomeinen[1]"]
+        r = await pm.post(f"/signalen/{s['signaalId']}/vrijgeven")
+        assert r.status_code == 409, r.text
+        assert r.json()["errors"][0]["field"] == "levensdomeinen" and "Rita" not in r.text
+
+        r = await pm.patch(f"/signalen/{s['signaalId']}", json={"levensdomeinen": ["Onderwijs", "Wonen"]})
+        assert r.json()["bevindingen"] == [] and r.json()["voorstel"] is None
+        assert (await pm.post(f"/signalen/{s['signaalId']}/vrijgeven")).status_code == 200
+
+        async def gepubliceerd():
+            recs = await support.read_topic("jeugdhulp.signalering.meso")
+            return [x for x in recs if support.header(x, "ce_subject") == s["signaalId"]]
+
+        (rec,) = await support.wait_for(gepubliceerd, timeout=60, what="SignaalVrijgegeven")
+        vrijgegeven = json.loads(rec.value)
+        # a released signal never contains a span the gate detects, in any of its texts
+        for veld in ("tekst", "levensdomeinen"):
+            waarden = vrijgegeven[veld] if isinstance(vrijgegeven[veld], list) else [vrijgegeven[veld]]
+            assert all(detecteer(w) == [] for w in waarden), veld
+
+
+async def test_partner_never_sees_a_count_from_1_to_4(sig) -> None:
+    async with sig.als("COORDINATOR") as co, sig.als("PARTNER") as partner, sig.als("STUURGROEP") as sg:
+        evs = [
+            AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_INSTEMMING)
+            for _ in range(2)
+        ]
+        await publiceer(*evs)
+
+        async def geteld():
+            rows = (await co.get("/tellingen")).json()
+            return next((r for r in rows if r["code"] == "GEEN_INSTEMMING" and r["aantal"] >= 2), None)
+
+        exact = await support.wait_for(geteld, timeout=60, what="counts")
+        assert 1 <= exact["aantal"] <= 4  # the team sees the exact small count
+        for lezer in (partner, sg):
+            r = await lezer.get("/tellingen")
+            assert r.status_code == 200, r.text
+            aantallen = [x["aantal"] for x in r.json()]
+            assert not [a for a in aantallen if a is not None and 1 <= a <= 4], aantallen
+            assert None in aantallen

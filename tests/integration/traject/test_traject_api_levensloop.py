@@ -316,3 +316,47 @@ async def test_every_event_is_on_its_topic_with_key_and_cloudevents_headers_and_
     # Team view shows the persons (micro, partner-scoped data stays in this service).
     t = (await client.get(f"/trajecten/{tid}", headers=team)).json()
     assert {r["persoon"] for r in t["rollen"]} >= set(PERSONEN)
+
+
+async def test_withdrawn_consent_cuts_partner_reads_and_candidate_signals_within_one_event_hop(client, team) -> None:
+    import datetime as dt
+
+    from jeugdhulp_common.contracts.aanmelding import InstemmingVastgelegd
+
+    rollen = [{"rol": "CASEMANAGER", "organisatie": "Tordale", "persoon": PERSONEN[1]}]
+    tid = await lopend_traject(client, team, datum=maanden_terug(4), organisatie="Tordale", rollen=rollen)
+    tordale = await credential("Tordale", Toegangsrol.PARTNER)
+    voor = (await client.get(f"/trajecten/{tid}", headers=tordale)).json()
+    assert PERSONEN[1] in [r["persoon"] for r in voor["rollen"]] and voor["instemming"]["gegevensdelingIngetrokkenOp"] is None
+    aanmelding_id = uuid.UUID(voor["aanmeldingId"])
+
+    async def intrekking(scope: list[str]) -> None:
+        ev = InstemmingVastgelegd(aanmelding_id=aanmelding_id, door="JONGERE", scope=scope, op=dt.datetime.now(dt.UTC), ingetrokken=True, instemming_id=uuid.uuid4())
+        await support.produce_raw(topics.AANMELDING_MICRO, [as_record(ev)])
+        # one event hop: once the traject service has the event in its inbox, its effect is committed
+        await support.wait_for(lambda: support.db_fetchval("traject", "SELECT count(*) FROM inbox WHERE event_id = $1", ev.event_id), timeout=60, what="withdrawal consumed")
+
+    await intrekking(["GEGEVENSDELING_PARTNERS"])
+    na = await client.get(f"/trajecten/{tid}", headers=tordale)
+    assert na.status_code == 200 and PERSONEN[1] not in na.text
+    assert all(r["persoon"] is None for r in na.json()["rollen"]) and na.json()["gegevensGedeeld"] is False
+    assert na.json()["instemming"]["gegevensdelingIngetrokkenOp"] == vandaag().isoformat()
+    lijst = (await client.get("/trajecten", params={"limit": 200}, headers=tordale)).json()["items"]
+    (item,) = [i for i in lijst if i["trajectId"] == str(tid)]
+    assert PERSONEN[1] not in str(item) and item["gegevensGedeeld"] is False
+    # the team still sees everything, and the withdrawal is audited
+    assert PERSONEN[1] in (await client.get(f"/trajecten/{tid}", headers=team)).text
+    coordinator = await credential("Co-ncept", Toegangsrol.COORDINATOR)
+    audit = (await client.get("/audit", params={"aggregateType": "Traject", "aggregateId": str(tid)}, headers=coordinator)).json()
+    assert "INSTEMMING_INGETROKKEN" in {a["actie"] for a in audit}
+
+    # TRAJECT_OPSTART withdrawn before the end: flagged for the team, and no candidate signals any more
+    await intrekking(["TRAJECT_OPSTART"])
+    t = (await client.get(f"/trajecten/{tid}", headers=team)).json()
+    assert t["instemming"]["gemarkeerdVoorTeam"] is True and t["instemming"]["maaktSignalen"] is False
+    overleg = str(uuid.uuid4())
+    await post(client, f"/trajecten/{tid}/samenwerkingsoverleg-einde/planning", {"overlegId": overleg, "datum": vandaag().isoformat()}, team)
+    await post(client, f"/trajecten/{tid}/samenwerkingsoverleg-einde", {"overlegId": overleg, "datum": vandaag().isoformat(), "antwoorden": SWO_ANTWOORDEN}, team)
+    intern = await wacht_op_events(topics.TRAJECT_MICRO_INTERN, tid, ["SamenwerkingsoverlegGehouden"])
+    body = body_json(intern[0])
+    assert body["kandidaatSignalen"] == [] and body["themaVoorstellen"] == []

@@ -8,6 +8,7 @@ import pytest
 
 from aanmelding.domain import INTAKE_KEY, Intake
 from jeugdhulp_common import topics
+from jeugdhulp_common.contracts.vocabulary import IntakePauzeReden
 from jeugdhulp_common.contracts.aanmelding import IntakeStatusGewijzigd
 from jeugdhulp_common.domain import RegelGeschonden
 from jeugdhulp_common.events import PrivacyClass
@@ -19,11 +20,13 @@ PAUZE = "bewuste pauze in het opstarten van nieuwe trajecten"
 
 def test_sluiten_publiceert_wijziging() -> None:
     intake = Intake(open=True)
-    assert intake.sluiten(reden=f"  {PAUZE} ", nu=NU) is True
+    assert intake.sluiten(reden=f"  {PAUZE} ", nu=NU, reden_code=IntakePauzeReden.EVALUATIE_OF_HERORIENTATIE) is True
     assert (intake.open, intake.reden, intake.gewijzigd_op) == (False, PAUZE, NU)
     [ev] = intake.neem_events()
     assert isinstance(ev, IntakeStatusGewijzigd)
-    assert (ev.open, ev.reden, ev.occurred_at) == (False, PAUZE, NU)
+    # the team's words stay in the service: the meso event carries a code (version 2)
+    assert (ev.open, ev.reden_code, ev.occurred_at) == (False, IntakePauzeReden.EVALUATIE_OF_HERORIENTATIE, NU)
+    assert ev.schema_version == 2 and PAUZE not in ev.model_dump_json()
     assert ev.key == INTAKE_KEY == "intake"
     assert ev.topic == topics.AANMELDING_MESO
     assert ev.privacy is PrivacyClass.A
@@ -35,7 +38,15 @@ def test_openen_publiceert_wijziging() -> None:
     assert (intake.open, intake.reden, intake.gewijzigd_op) == (True, None, LATER)
     [ev] = intake.neem_events()
     assert isinstance(ev, IntakeStatusGewijzigd)
-    assert (ev.open, ev.reden, ev.occurred_at) == (True, None, LATER)
+    assert (ev.open, ev.reden_code, ev.occurred_at) == (True, None, LATER)
+
+
+def test_versie_1_blijft_leesbaar() -> None:
+    from jeugdhulp_common.contracts.aanmelding import IntakeStatusGewijzigdV1
+    from jeugdhulp_common.events import REGISTRY
+
+    assert REGISTRY.get(IntakeStatusGewijzigd.event_type, 1) is IntakeStatusGewijzigdV1
+    assert REGISTRY.get(IntakeStatusGewijzigd.event_type, 2) is IntakeStatusGewijzigd
 
 
 def test_gesloten_intake_sluiten_is_geen_wijziging() -> None:

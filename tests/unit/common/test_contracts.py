@@ -28,7 +28,9 @@ def test_every_event_is_registered_with_topic_key_and_privacy_class() -> None:
     for cls in events:
         assert cls.topic in topics.EVENT_TOPICS
         assert cls.key_field in cls.model_fields
-        assert cls.event_type == f"be.jeugdhulp.{cls.producer}.{cls.__name__}"
+        # an older version kept for reading is a class named <Event>V<n>
+        naam = cls.__name__.removesuffix(f"V{cls.schema_version}") if cls.__name__.endswith(f"V{cls.schema_version}") else cls.__name__
+        assert cls.event_type == f"be.jeugdhulp.{cls.producer}.{naam}"
         assert cls.schema_version >= 1
 
 

@@ -71,7 +71,7 @@ class _Teller(Aggregaat):
 
     def tel(self, nu: dt.datetime) -> None:
         self.aantal += 1
-        self._emit(IntakeStatusGewijzigd(open=True, reden=None, occurred_at=nu))
+        self._emit(IntakeStatusGewijzigd(open=True, reden_code=None, occurred_at=nu))
 
 
 def test_aggregaat_collects_and_hands_over_events_once() -> None:

@@ -46,7 +46,6 @@ def maak_overleg() -> Callable[..., SamenwerkingsoverlegGehouden]:
             overleg_id=uuid.uuid4(),
             soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
             datum=dt.date(2024, 5, 30),
-            antwoorden=[],
             kandidaat_signalen=[
                 KandidaatSignaal(vraag_id=f"E5{'abcdef'[i]}", soort=SignaalSoort.KNELPUNT, tekst=t)
                 for i, t in enumerate(teksten)

@@ -42,6 +42,7 @@ from signalering.domain import (
     koppel_signaal,
     signalen_uit_overleg,
     terugkoppeling_na_lerend_netwerk,
+    thema_traject_ref,
     traject_ref,
 )
 
@@ -65,7 +66,7 @@ def test_de_hele_keten_is_anoniem(maak_overleg: Callable[..., Samenwerkingsoverl
             koppel_signaal(signaal, [thema], regels=regels, nu=nu)
             events += signaal.neem_events()
     assert (thema.status, thema.aantal_trajecten) == (ThemaStatus.BACKLOG, 2)
-    assert thema.traject_refs == {traject_ref(traject_a, salt), traject_ref(traject_b, salt)}
+    assert thema.traject_refs == {thema_traject_ref(traject_ref(t, salt), thema.thema_id) for t in (traject_a, traject_b)}
 
     # meso: lerend netwerk
     sessie = LerendNetwerkSessie.plan(uuid.uuid4(), thema, dt.date(2025, 2, 6), nu=nu,

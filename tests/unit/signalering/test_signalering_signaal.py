@@ -26,7 +26,7 @@ from signalering.domain import (
     signalen_uit_overleg,
     traject_ref,
 )
-from signalering.domain.pseudoniem import afgeleide_id
+from signalering.domain.pseudoniem import afgeleide_id, signaal_ref
 
 S, A = SignaalStatus, SignaalActie
 ANDER_SALT = b"another-salt-of-32-bytes-9876543"
@@ -140,7 +140,8 @@ def test_brief_naar_brussel_is_een_concept_dat_ook_vrijgegeven_wordt(salt: bytes
     [ev] = signaal.events
     assert isinstance(ev, SignaalVrijgegeven)
     assert ev.soort == SignaalSoort.BRIEF_NAAR_BRUSSEL
-    assert ev.traject_ref == traject_ref(traject_id, salt)
+    assert ev.traject_ref == signaal_ref(signaal.signaal_id, salt)  # not linked yet: keyed per signal
+    assert signaal.traject_sleutel == traject_ref(traject_id, salt)  # internal only
 
 
 # --------------------------------------------------------------------------- the release gate
@@ -157,7 +158,7 @@ def test_brief_naar_brussel_is_een_concept_dat_ook_vrijgegeven_wordt(salt: bytes
         ("Geboren op 12 maart 2010.", PersoonsgegevenSoort.DATUM),
         ("Mail consulent@ocj.be.", PersoonsgegevenSoort.EMAILADRES),
         ("Dossier 85.07.31-003.28.", PersoonsgegevenSoort.RIJKSREGISTERNUMMER),
-        ("Een 14-jarige uit de Westhoek.", PersoonsgegevenSoort.LEEFTIJD_MET_REGIO),
+        ("Een 14-jarige uit de Westhoek.", PersoonsgegevenSoort.LEEFTIJD),
     ],
 )
 def test_vrijgave_geweigerd_zolang_persoonsgegevens(
@@ -192,7 +193,7 @@ def test_melding_noemt_alle_gevonden_soorten(
     with pytest.raises(PersoonsgegevensGevonden) as fout:
         signaal.vrijgeven(salt=salt, nu=nu)
     assert fout.value.message == (
-        "the text still contains personal data: a name of a person of the traject, a phone number; "
+        "the text still contains personal data: a person's name, a phone number; "
         "remove it before release"
     )
 
@@ -224,7 +225,8 @@ def test_bewerken_en_dan_vrijgeven(
 
     assert signaal.status == S.VRIJGEGEVEN
     assert signaal.vrijgegeven_op == nu
-    assert signaal.traject_ref == traject_ref(overleg.traject_id, salt)
+    assert signaal.traject_sleutel == traject_ref(overleg.traject_id, salt)
+    assert signaal.traject_ref == signaal_ref(signaal.signaal_id, salt)
     # data minimisation: the micro identifiers are dropped at release
     assert signaal.traject_id is None
     assert signaal.identificerend is None
@@ -251,8 +253,9 @@ def test_vrijgegeven_event_draagt_hash_en_nooit_het_traject_id(
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
     signaal.vrijgeven(salt=salt, nu=nu)
     [ev] = signaal.events
-    verwacht = hmac.new(salt, str(traject_id).encode(), hashlib.sha256).hexdigest()
-    assert ev.traject_ref == verwacht
+    sleutel = hmac.new(salt, str(traject_id).encode(), hashlib.sha256).hexdigest()
+    assert ev.traject_ref == hmac.new(salt, f"signaal\x1f{signaal.signaal_id}".encode(), hashlib.sha256).hexdigest()
+    assert sleutel not in ev.model_dump_json()  # the traject's key is never published
     assert len(ev.traject_ref) == 64
     body = ev.model_dump_json(by_alias=True)
     assert str(traject_id) not in body
@@ -270,9 +273,14 @@ def test_zelfde_traject_zelfde_hash_ander_salt_andere_hash(
     c = vrijgegeven_signaal(uuid.uuid4())
     d = vrijgegeven_signaal(traject_id, salt=ANDER_SALT)
     assert a.signaal_id != b.signaal_id
-    assert a.traject_ref == b.traject_ref
-    assert a.traject_ref != c.traject_ref
-    assert a.traject_ref != d.traject_ref
+    # within one theme the same traject has the same ref (distinct trajecten can be counted) …
+    thema_x, thema_y = uuid.uuid4(), uuid.uuid4()
+    assert a.ref_voor_thema(thema_x) == b.ref_voor_thema(thema_x)
+    assert a.ref_voor_thema(thema_x) != c.ref_voor_thema(thema_x)
+    assert a.ref_voor_thema(thema_x) != d.ref_voor_thema(thema_x)
+    # … but across themes, and in the published events, one child's signals cannot be grouped
+    assert a.ref_voor_thema(thema_x) != a.ref_voor_thema(thema_y)
+    assert len({a.traject_ref, b.traject_ref, a.ref_voor_thema(thema_x), a.ref_voor_thema(thema_y)}) == 4
 
 
 def test_traject_ref_vraagt_een_voldoende_lang_salt() -> None:
@@ -308,3 +316,18 @@ def test_koppelen_aan_geen_enkel_thema_geweigerd(vrijgegeven_signaal: Callable[.
         signaal.koppel([])
     assert fout.value.veld == "themaIds"
     assert signaal.status == S.VRIJGEGEVEN
+
+
+def test_vrijgave_geweigerd_bij_een_naam_in_levensdomeinen() -> None:
+    from signalering.domain.signaal import PersoonsgegevensGevonden
+
+    signaal = Signaal(
+        signaal_id=uuid.uuid4(), soort=SignaalSoort.DREMPEL, bron_overleg_soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
+        tekst="Lange wachttijd voor crisisopvang.", traject_id=uuid.uuid4(),
+    )
+    signaal.bewerk(levensdomeinen=["Onderwijs", "Wonen bij oma Rita in Poperinge"])
+    with pytest.raises(PersoonsgegevensGevonden) as fout:
+        signaal.vrijgeven(salt=b"s" * 32, nu=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))
+    assert fout.value.veld == "levensdomeinen" and "Rita" not in fout.value.message
+    signaal.bewerk(levensdomeinen=["Onderwijs", "Wonen"])
+    signaal.vrijgeven(salt=b"s" * 32, nu=dt.datetime(2024, 5, 1, tzinfo=dt.UTC))

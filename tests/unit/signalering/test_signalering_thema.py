@@ -224,7 +224,9 @@ def test_een_signaal_aan_meerdere_themas(
     signaal = vrijgegeven_signaal()
     koppel_signaal(signaal, [t1, t2], regels=regels, nu=nu)
     assert signaal.thema_ids == [t1.thema_id, t2.thema_id]
-    assert t1.traject_refs == t2.traject_refs == {signaal.traject_ref}
+    # counted in each theme under that theme's own ref: not linkable across themes, nor to the published ref
+    assert t1.traject_refs == {signaal.ref_voor_thema(t1.thema_id)} and t2.traject_refs == {signaal.ref_voor_thema(t2.thema_id)}
+    assert t1.traject_refs.isdisjoint(t2.traject_refs) and signaal.traject_ref not in t1.traject_refs
     assert t1.laatste_signaal_op == signaal.vrijgegeven_op
 
 

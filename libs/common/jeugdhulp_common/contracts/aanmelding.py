@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import ConfigDict
+
 from jeugdhulp_common import topics
-from jeugdhulp_common.events import Event, PrivacyClass, event
+from jeugdhulp_common.events import Event, PrivacyClass, Verwijzing, event
 from jeugdhulp_common.contracts.vocabulary import (
     AanmelderCategorie,
     BlokkadeStatus,
+    IntakePauzeReden,
     Onderwerp,
     Ondersteuningsvorm,
     RedenNietOpstart,
@@ -74,8 +77,19 @@ class AanmeldingOpgestart(Event):
 INTAKE_KEY = "intake"
 
 
-@event(topic=topics.AANMELDING_MESO, producer=P, privacy=PrivacyClass.A, key="intake")
-class IntakeStatusGewijzigd(Event):
+@event(topic=topics.AANMELDING_MESO, producer=P, privacy=PrivacyClass.A, key="intake", version=1, name="IntakeStatusGewijzigd")
+class IntakeStatusGewijzigdV1(Event):
+    # Version 1, kept registered to read old records: its free-text ``reden`` crossed to meso ungated, so
+    # version 2 carries a reason code instead. Same schema title as before.
+    model_config = ConfigDict(title="IntakeStatusGewijzigd")
+
     intake: str = INTAKE_KEY
     open: bool
-    reden: str | None = None  # why intake is paused, as the team words it; never about a child
+    reden: str | None = None
+
+
+@event(topic=topics.AANMELDING_MESO, producer=P, privacy=PrivacyClass.A, key="intake", version=2)
+class IntakeStatusGewijzigd(Event):
+    intake: Verwijzing = INTAKE_KEY
+    open: bool
+    reden_code: IntakePauzeReden | None = None  # why intake is paused (None while open); the team's words stay in aanmelding

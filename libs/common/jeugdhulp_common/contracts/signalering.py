@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 
 from jeugdhulp_common import topics
-from jeugdhulp_common.events import Event, PrivacyClass, event
+from jeugdhulp_common.events import Event, GatedText, OrganisatieNaam, PrivacyClass, Verwijzing, event
 from jeugdhulp_common.contracts.vocabulary import (
     AanbevelingNiveau,
     ActiepuntAdresNiveau,
@@ -27,17 +27,17 @@ A = PrivacyClass.A
 class SignaalVrijgegeven(Event):
     signaal_id: uuid.UUID
     soort: SignaalSoort
-    tekst: str  # de-identified by a person before release
+    tekst: GatedText  # de-identified by a person before release
     bron_overleg_soort: OverlegSoort
-    traject_ref: str
+    traject_ref: Verwijzing
     thema_ids: list[uuid.UUID] = []
-    levensdomeinen: list[str] = []
+    levensdomeinen: list[GatedText] = []
     sectoren: list[Sector] = []
 
 
 class _ThemaEvent(Event):
     thema_id: uuid.UUID
-    naam: str
+    naam: GatedText
     aantal_trajecten: int
     status: ThemaStatus
 
@@ -62,17 +62,17 @@ class LerendNetwerkSessieGehouden(Event):
     sessie_id: uuid.UUID
     thema_id: uuid.UUID
     datum: dt.date
-    subthemas: list[str]
-    volgende_themas: list[str] = []
-    ontbrekende_partners: list[str] = []
+    subthemas: list[GatedText]
+    volgende_themas: list[GatedText] = []
+    ontbrekende_partners: list[OrganisatieNaam] = []
 
 
 @event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="terugkoppeling_id")
 class TerugkoppelingVerstuurd(Event):
     terugkoppeling_id: uuid.UUID
     van_niveau: Niveau
-    naar_organisaties: list[str]
-    inhoud_ref: str
+    naar_organisaties: list[OrganisatieNaam]
+    inhoud_ref: Verwijzing
 
 
 @event(topic=topics.SIGNALERING_MACRO, producer=P, privacy=A, key="forum_id")
@@ -80,7 +80,7 @@ class DiscussietafelAfgerond(Event):
     forum_id: uuid.UUID
     tafel_id: uuid.UUID
     thema_id: uuid.UUID
-    bevindingen: list[str]
+    bevindingen: list[GatedText]
     actiepunt_ids: list[uuid.UUID] = []
 
 
@@ -88,14 +88,14 @@ class DiscussietafelAfgerond(Event):
 class PrioriteringVastgesteld(Event):
     forum_id: uuid.UUID
     tafel_id: uuid.UUID
-    prioritering: dict[str, int]
+    prioritering: dict[GatedText, int]  # {subthema: %}, the subthemes gated as bevindingen
 
 
 class _ActiepuntEvent(Event):
     actiepunt_id: uuid.UUID
-    tekst: str
+    tekst: GatedText
     adres_niveau: ActiepuntAdresNiveau
-    eigenaar: str
+    eigenaar: OrganisatieNaam
     status: ActiepuntStatus
 
 
@@ -114,7 +114,7 @@ class BeleidsaanbevelingGeformuleerd(Event):
     aanbeveling_id: uuid.UUID
     niveau: AanbevelingNiveau
     thema_ids: list[uuid.UUID]
-    tekst: str
-    randvoorwaarden: list[str]
-    drempels: list[str]
+    tekst: GatedText
+    randvoorwaarden: list[GatedText]
+    drempels: list[GatedText]
     jaar: int

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import ConfigDict
+
 from jeugdhulp_common import topics
 from jeugdhulp_common.events import Contract, Event, PrivacyClass, event
 from jeugdhulp_common.contracts.vocabulary import (
@@ -118,13 +120,30 @@ class IdentificerendeGegevens(Contract):
     regio: RegioELZ | None = None
 
 
-@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id")
-class SamenwerkingsoverlegGehouden(Event):
+@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id", version=1, name="SamenwerkingsoverlegGehouden")
+class SamenwerkingsoverlegGehoudenV1(Event):
+    # Version 1, kept registered to read old records: it carried every answer of the overleg.
+    model_config = ConfigDict(title="SamenwerkingsoverlegGehouden")
+
     traject_id: uuid.UUID
     overleg_id: uuid.UUID
     soort: OverlegSoort
     datum: dt.date
     antwoorden: list[Antwoord]
+    kandidaat_signalen: list[KandidaatSignaal]
+    thema_voorstellen: list[str] = []
+    identificerend: IdentificerendeGegevens = IdentificerendeGegevens()
+
+
+@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id", version=2)
+class SamenwerkingsoverlegGehouden(Event):
+    """Data minimisation (§9): only what signalering needs, the candidate answers (5a–5f, 7b) and the theme
+    proposals (7a), plus what its gate must recognise (``identificerend``); the other answers stay in traject."""
+
+    traject_id: uuid.UUID
+    overleg_id: uuid.UUID
+    soort: OverlegSoort
+    datum: dt.date
     kandidaat_signalen: list[KandidaatSignaal]
     thema_voorstellen: list[str] = []
     identificerend: IdentificerendeGegevens = IdentificerendeGegevens()

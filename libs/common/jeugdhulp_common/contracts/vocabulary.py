@@ -49,6 +49,17 @@ class BlokkadeStatus(StrEnum):
     GEBLOKKEERD = "GEBLOKKEERD"
 
 
+class IntakePauzeReden(StrEnum):
+    """Why the team pauses intake (``IntakeStatusGewijzigd`` v2, meso): a code, never free text."""
+
+    CAPACITEIT_BEREIKT = "CAPACITEIT_BEREIKT"
+    PERSONEELSTEKORT = "PERSONEELSTEKORT"
+    EVALUATIE_OF_HERORIENTATIE = "EVALUATIE_OF_HERORIENTATIE"
+    PROJECTEINDE = "PROJECTEINDE"
+    VAKANTIEPERIODE = "VAKANTIEPERIODE"
+    ANDERE = "ANDERE"
+
+
 class RedenNietOpstart(StrEnum):
     EXCLUSIE_REGIO = "EXCLUSIE_REGIO"
     EXCLUSIE_LEEFTIJD = "EXCLUSIE_LEEFTIJD"

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from jeugdhulp_common.contracts.aanmelding import INTAKE_KEY, IntakeStatusGewijzigd
+from jeugdhulp_common.contracts.vocabulary import IntakePauzeReden
 from jeugdhulp_common.domain import Aggregaat
 
 from aanmelding.domain.waarden import tekst, vereis_tijdzone
@@ -37,17 +38,18 @@ class Intake(Aggregaat):
         if self.open:
             return False
         self.open, self.reden, self.gewijzigd_op = True, None, nu
-        self._emit(IntakeStatusGewijzigd(open=True, reden=None, occurred_at=nu))
+        self._emit(IntakeStatusGewijzigd(open=True, reden_code=None, occurred_at=nu))
         return True
 
-    def sluiten(self, *, reden: str, nu: dt.datetime) -> bool:
+    def sluiten(self, *, reden: str, nu: dt.datetime, reden_code: IntakePauzeReden = IntakePauzeReden.ANDERE) -> bool:
         """Close intake for a stated reason (required). Returns whether anything changed; closing a closed
-        intake emits nothing and keeps the original reason.
+        intake emits nothing and keeps the original reason. The team's wording (``reden``) stays in this service;
+        the meso event carries only ``reden_code``.
         """
         vereis_tijdzone(nu, None)
         reden_schoon = tekst(reden, "reden", verplicht=True)
         if not self.open:
             return False
         self.open, self.reden, self.gewijzigd_op = False, reden_schoon, nu
-        self._emit(IntakeStatusGewijzigd(open=False, reden=reden_schoon, occurred_at=nu))
+        self._emit(IntakeStatusGewijzigd(open=False, reden_code=IntakePauzeReden(reden_code), occurred_at=nu))
         return True

@@ -221,7 +221,7 @@ def router(rt: Runtime) -> APIRouter:
     )
     async def put_intake(body: IntakeIn, principal: Principal = Depends(team)) -> IntakeUit:
         with _als_probleem():
-            i = await services.intake_wijzigen(sm, principal, open=body.open, reden=body.reden)
+            i = await services.intake_wijzigen(sm, principal, open=body.open, reden=body.reden, reden_code=body.reden_code)
         return IntakeUit(open=i.open, reden=i.reden, gewijzigd_op=i.gewijzigd_op)
 
     return r

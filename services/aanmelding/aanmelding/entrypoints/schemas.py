@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from jeugdhulp_common.api import Problem, RequestBody, ResponseBody, problem_responses  # noqa: F401 - Problem re-exported
 from jeugdhulp_common.contracts.vocabulary import (
+    IntakePauzeReden,
     AanmelderCategorie,
     BlokkadeStatus,
     Onderwerp,
@@ -152,7 +153,8 @@ class IntrekkingIn(_Body):
 
 class IntakeIn(_Body):
     open: bool
-    reden: OptLangeTekst = Field(None, description="Required when closing: the team's wording about the project, never about a child")
+    reden: OptLangeTekst = Field(None, description="Required when closing: the team's wording about the project, never about a child (stays in this service)")
+    reden_code: IntakePauzeReden = Field(IntakePauzeReden.ANDERE, description="When closing: the reason code published on the meso topic")
 
     @field_validator("reden", mode="after")
     @classmethod

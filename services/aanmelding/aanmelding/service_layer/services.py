@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from jeugdhulp_common import audit, idempotency, outbox
 from jeugdhulp_common.auth import Principal
-from jeugdhulp_common.contracts.vocabulary import RedenNietOpstart
+from jeugdhulp_common.contracts.vocabulary import IntakePauzeReden, RedenNietOpstart
 from jeugdhulp_common.domain import RegelGeschonden
 
 from aanmelding.adapters.repository import Filter
@@ -238,12 +238,19 @@ async def lees_intake(sm: async_sessionmaker[AsyncSession]) -> Intake:
         return await uow.intake.lees()
 
 
-async def intake_wijzigen(sm: async_sessionmaker[AsyncSession], principal: Principal, *, open: bool, reden: str | None) -> Intake:
+async def intake_wijzigen(
+    sm: async_sessionmaker[AsyncSession],
+    principal: Principal,
+    *,
+    open: bool,
+    reden: str | None,
+    reden_code: IntakePauzeReden = IntakePauzeReden.ANDERE,
+) -> Intake:
     """Open or close intake (team). Publishes IntakeStatusGewijzigd when the state changes; a repeat is a no-op."""
     nu = _nu()
     async with UnitOfWork(sm) as uow:
         intake = await uow.intake.get(voor_wijziging=True)  # FOR UPDATE: waits for receipts in flight
-        gewijzigd = intake.openen(nu=nu) if open else intake.sluiten(reden=reden or "", nu=nu)
+        gewijzigd = intake.openen(nu=nu) if open else intake.sluiten(reden=reden or "", nu=nu, reden_code=reden_code)
         if gewijzigd:
             await uow.intake.save(intake)
             await outbox.add(uow.session, intake.neem_events())

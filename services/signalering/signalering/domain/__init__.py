@@ -51,7 +51,7 @@ from signalering.domain.persoonsgegevens import (
     is_geldig_rijksregisternummer,
 )
 from signalering.domain.privacy import PrivacyMelding, controleer_anoniem, scan_privacy
-from signalering.domain.pseudoniem import traject_ref
+from signalering.domain.pseudoniem import signaal_ref, thema_traject_ref, traject_ref
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.signaal import (
     SIGNAAL_OVERGANGEN,
@@ -127,5 +127,7 @@ __all__ = [
     "seed_themas",
     "signalen_uit_overleg",
     "terugkoppeling_na_lerend_netwerk",
+    "signaal_ref",
+    "thema_traject_ref",
     "traject_ref",
 ]

@@ -4,7 +4,8 @@ The aggregate base (pending ``events``, ``neem_events``) and the transition tabl
 :class:`jeugdhulp_common.domain.Aggregaat` and :class:`jeugdhulp_common.domain.Overgangen`. The dataclass
 constructor of an aggregate *restores* it from stored fields and never emits; the named factory classmethods
 (``nieuw``, ``plan``, ``open`` …) *create* one and may emit. What is here: the caller's clock reading, and
-guards for required text and for contact data in anonymous (class A) text.
+guards for required text, for personal data in anonymous (class A) free text (the de-identification gate)
+and for contact data in organisation names.
 """
 
 from __future__ import annotations
@@ -59,6 +60,19 @@ def geen_contactgegevens(veld: str, *teksten: str) -> None:
         {v.soort for t in teksten for v in detecteer(t) if v.soort in CONTACTGEGEVENS},
         key=list(PersoonsgegevenSoort).index,
     )
+    if gevonden:
+        raise RegelGeschonden(
+            f"'{veld}' contains personal data ({', '.join(omschrijving(s) for s in gevonden)}); "
+            "anonymous (meso/macro) data may not contain it",
+            veld=veld,
+        )
+
+
+def geen_persoonsgegevens(veld: str, *teksten: str) -> None:
+    """The de-identification gate for free text that goes into an anonymous (class A) event or an anonymous
+    read (themes, lerend-netwerk content, bevindingen, actiepunten, beleidsaanbevelingen): refused, naming the
+    field and the kinds (never the data), while the detector finds any personal data (§9 rule 2)."""
+    gevonden = sorted({v.soort for t in teksten for v in detecteer(t)}, key=list(PersoonsgegevenSoort).index)
     if gevonden:
         raise RegelGeschonden(
             f"'{veld}' contains personal data ({', '.join(omschrijving(s) for s in gevonden)}); "

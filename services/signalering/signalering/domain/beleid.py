@@ -20,7 +20,7 @@ from jeugdhulp_common.contracts.signalering import BeleidsaanbevelingGeformuleer
 from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, Niveau, ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_lijst, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_lijst, verplichte_tekst
 from signalering.domain.forum import Actiepunt
 from signalering.domain.lerend_netwerk import LerendNetwerkSessie
 from signalering.domain.thema import Thema
@@ -159,9 +159,9 @@ class Beleidsaanbeveling(Aggregaat):
         dr = verplichte_lijst(drempels, "drempels")
         if isinstance(jaar, bool) or not isinstance(jaar, int) or jaar < EERSTE_JAAR:
             raise RegelGeschonden(f"jaar must be a year from {EERSTE_JAAR} on", veld="jaar")
-        geen_contactgegevens("tekst", tekst)
-        geen_contactgegevens("randvoorwaarden", *rv)
-        geen_contactgegevens("drempels", *dr)
+        geen_persoonsgegevens("tekst", tekst)
+        geen_persoonsgegevens("randvoorwaarden", *rv)
+        geen_persoonsgegevens("drempels", *dr)
         if len({t.thema_id for t in themas}) != len(themas):
             raise RegelGeschonden("a theme is named twice", veld="themaIds")
         if any(t.status not in _THEMA_KLAAR_VOOR_BELEID for t in themas):

@@ -28,7 +28,7 @@ from jeugdhulp_common.contracts.signalering import (
 from jeugdhulp_common.contracts.vocabulary import ActiepuntAdresNiveau, ActiepuntStatus, Sector, ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.lerend_netwerk import Bevinding
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.thema import Thema
@@ -177,7 +177,7 @@ class Discussietafel(Aggregaat):
             raise RegelGeschonden("every bevinding must belong to the table's theme", veld="bevindingen")
         if len({b.subthema.casefold() for b in bevindingen}) != len(bevindingen):
             raise RegelGeschonden("one bevinding per subtheme", veld="bevindingen")
-        geen_contactgegevens("bevindingen", *(b.subthema for b in bevindingen))
+        geen_persoonsgegevens("bevindingen", *(b.subthema for b in bevindingen))
         if thema.status != ThemaStatus.OP_FORUM:
             thema.zet_op_forum(nu=nu)  # raises OngeldigeOvergang unless LN_GEHOUDEN
         tafel = cls(tafel_id=tafel_id, forum_id=forum.forum_id, thema_id=thema.thema_id, bevindingen=list(bevindingen))
@@ -322,7 +322,7 @@ class Actiepunt(Aggregaat):
         """Use :meth:`Discussietafel.voeg_actiepunt_toe`, which checks the table and the bevinding."""
         tekst = verplichte_tekst(tekst, "tekst")
         eigenaar = verplichte_tekst(eigenaar, "eigenaar")
-        geen_contactgegevens("tekst", tekst)
+        geen_persoonsgegevens("tekst", tekst)
         geen_contactgegevens("eigenaar", eigenaar)
         ap = cls(
             actiepunt_id=actiepunt_id,

@@ -23,7 +23,7 @@ from jeugdhulp_common.contracts.signalering import LerendNetwerkSessieGehouden
 from jeugdhulp_common.contracts.vocabulary import Niveau
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, tijdstip, uniek, verplichte_lijst, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, uniek, verplichte_lijst, verplichte_tekst
 from signalering.domain.thema import Thema
 from signalering.domain.vocabulaire import PostItVraag, SessieStatus
 
@@ -152,10 +152,12 @@ class LerendNetwerkSessie(Aggregaat):
         return cls(sessie_id=sessie_id, thema_id=thema.thema_id, datum=datum, deelnemers=list(deelnemers))
 
     def voeg_stelling_toe(self, stelling: Stelling) -> None:
+        geen_persoonsgegevens("stellingen", stelling.tekst)
         self._actie(SessieActie.STELLING_TOEVOEGEN)
         self.stellingen.append(stelling)
 
     def voeg_post_it_toe(self, post_it: PostIt) -> None:
+        geen_persoonsgegevens("postIts", post_it.tekst)
         self._actie(SessieActie.POST_IT_TOEVOEGEN)
         self.post_its.append(post_it)
 
@@ -189,8 +191,9 @@ class LerendNetwerkSessie(Aggregaat):
         self._is_thema(thema)
         subthemas = verplichte_lijst(self.subthemas, "subthemas")
         verplichte_tekst(self.verslag, "verslag")
-        geen_contactgegevens("subthemas", *subthemas)
-        geen_contactgegevens("volgendeThemas", *self.volgende_themas)
+        geen_persoonsgegevens("verslag", self.verslag or "")
+        geen_persoonsgegevens("subthemas", *subthemas)
+        geen_persoonsgegevens("volgendeThemas", *self.volgende_themas)
         geen_contactgegevens("ontbrekendePartners", *self.ontbrekende_partners)
         thema.houd_ln(subthemas, nu=nu)
         self.status = nieuw

@@ -10,8 +10,10 @@ is dumped as its JSON body) and reports
 * every *string* (and integer) value in which :func:`signalering.domain.persoonsgegevens.detecteer` finds personal
   data (optionally with the names of a traject as context).
 
-A bare ``naam`` key is allowed: themes have a name (``ThemaAangemaakt.naam``). Values that are entirely an ISO
-date/time, a UUID or a hex digest are structured metadata (``occurredAt``, ids, ``trajectRef``), not free text,
+Values under an ``organisatie`` key name a participating organisation (forum and lerend-netwerk tables seat
+organisations, never families): there only contact data, numbers and persons' names count, not the organisation's
+own name or town. A bare ``naam`` key is allowed: themes have a name (``ThemaAangemaakt.naam``). Values that are entirely an ISO
+date/time, a UUID, a ``kind:<uuid>`` reference or a hex digest are structured metadata (``occurredAt``, ids, ``trajectRef``), not free text,
 and are not scanned (INFERRED). Reports hold the path and the kind, never the value.
 """
 
@@ -84,8 +86,11 @@ def sleutel_soort(sleutel: str) -> SleutelSoort | None:
     return None
 
 
+_VERWIJZING = re.compile(r"^[a-z][a-z-]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 def _is_gestructureerd(tekst: str) -> bool:
-    if _GESTRUCTUREERD.match(tekst.strip()):
+    if _GESTRUCTUREERD.match(tekst.strip()) or _VERWIJZING.match(tekst.strip()):
         return True
     try:
         uuid.UUID(tekst.strip())
@@ -94,7 +99,13 @@ def _is_gestructureerd(tekst: str) -> bool:
     return True
 
 
-def scan_privacy(waarde: object, *, context: DetectieContext | None = None, pad: str = "$") -> list[PrivacyMelding]:
+_ORGANISATIE_SLEUTELS = frozenset({"organisatie", "organisaties"})
+_NIET_BIJ_ORGANISATIE = frozenset({"INSTELLING", "LOCATIE", "NAAM"})
+
+
+def scan_privacy(
+    waarde: object, *, context: DetectieContext | None = None, pad: str = "$", _organisatie: bool = False
+) -> list[PrivacyMelding]:
     """All privacy findings in a JSON-like value (empty list = looks anonymous)."""
     if isinstance(waarde, BaseModel):
         waarde = waarde.model_dump(mode="json", by_alias=True)
@@ -105,14 +116,15 @@ def scan_privacy(waarde: object, *, context: DetectieContext | None = None, pad:
             soort = sleutel_soort(str(k))
             if soort is not None:
                 meldingen.append(PrivacyMelding(sub, "sleutel", soort.value))
-            meldingen.extend(scan_privacy(v, context=context, pad=sub))
+            meldingen.extend(scan_privacy(v, context=context, pad=sub, _organisatie=str(k) in _ORGANISATIE_SLEUTELS))
     elif isinstance(waarde, (list, tuple, set, frozenset)):
         for i, v in enumerate(waarde):
-            meldingen.extend(scan_privacy(v, context=context, pad=f"{pad}[{i}]"))
+            meldingen.extend(scan_privacy(v, context=context, pad=f"{pad}[{i}]", _organisatie=_organisatie))
     elif isinstance(waarde, str):
         if not _is_gestructureerd(waarde):
             for soort in dict.fromkeys(v.soort for v in detecteer(waarde, context)):
-                meldingen.append(PrivacyMelding(pad, "waarde", soort.value))
+                if not (_organisatie and soort.value in _NIET_BIJ_ORGANISATIE):
+                    meldingen.append(PrivacyMelding(pad, "waarde", soort.value))
     elif isinstance(waarde, int) and not isinstance(waarde, bool):
         for soort in dict.fromkeys(v.soort for v in detecteer(str(waarde), context)):
             meldingen.append(PrivacyMelding(pad, "waarde", soort.value))

@@ -40,3 +40,16 @@ def afgeleide_id(salt: bytes, soort: str, *delen: str) -> uuid.UUID:
     bericht = "\x1f".join((soort, *delen)).encode()
     digest = hmac.new(_controleer(salt), bericht, hashlib.sha256).digest()
     return uuid.UUID(bytes=digest[:16], version=4)
+
+
+def signaal_ref(signaal_id: uuid.UUID, salt: bytes) -> str:
+    """The reference a released signal carries when it is not yet linked to a theme: keyed per signal, so meso
+    readers cannot group signals by traject at all."""
+    return hmac.new(_controleer(salt), f"signaal\x1f{signaal_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def thema_traject_ref(traject_sleutel: str, thema_id: uuid.UUID) -> str:
+    """The traject's reference within ONE theme: HMAC keyed with the traject's internal key (itself
+    HMAC-SHA256(salt, traject id), never published). Distinct per theme, so signalering counts distinct trajecten
+    per theme, while the refs of one traject in two themes cannot be linked (§9 rule 3, INFERRED)."""
+    return hmac.new(bytes.fromhex(traject_sleutel), f"thema\x1f{thema_id}".encode(), hashlib.sha256).hexdigest()

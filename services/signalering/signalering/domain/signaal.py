@@ -25,7 +25,7 @@ from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
 from signalering.domain._basis import tijdstip, verplichte_tekst
 from signalering.domain.persoonsgegevens import DetectieContext, PersoonsgegevenSoort, detecteer, omschrijving, soorten
-from signalering.domain.pseudoniem import afgeleide_id, traject_ref
+from signalering.domain.pseudoniem import afgeleide_id, signaal_ref, thema_traject_ref, traject_ref
 from signalering.domain.vocabulaire import SignaalStatus, niveau_van_overleg
 
 
@@ -50,12 +50,13 @@ SIGNAAL_OVERGANGEN: Overgangen[SignaalStatus, SignaalActie] = Overgangen(
 class PersoonsgegevensGevonden(RegelGeschonden):
     """Release refused: the text still holds personal data. ``soorten`` names the kinds, never the data."""
 
-    def __init__(self, gevonden: Sequence[PersoonsgegevenSoort]) -> None:
+    def __init__(self, gevonden: Sequence[PersoonsgegevenSoort], veld: str = "tekst") -> None:
         super().__init__(
-            "the text still contains personal data: "
+            ("the text" if veld == "tekst" else f"'{veld}'")
+            + " still contains personal data: "
             + ", ".join(omschrijving(s) for s in gevonden)
             + "; remove it before release",
-            veld="tekst",
+            veld=veld,
         )
         self.soorten = tuple(gevonden)
 
@@ -78,6 +79,7 @@ class Signaal(Aggregaat):
     traject_id: uuid.UUID | None = None
     identificerend: IdentificerendeGegevens | None = None
     traject_ref: str | None = None
+    traject_sleutel: str | None = None  # HMAC(salt, traject id): internal, never in an event (refs per theme)
     thema_voorstellen: list[str] = field(default_factory=list)
     thema_ids: list[uuid.UUID] = field(default_factory=list)
     levensdomeinen: list[str] = field(default_factory=list)
@@ -147,18 +149,34 @@ class Signaal(Aggregaat):
         """The kinds of personal data still detected in the text (empty = releasable). Usable as a preview."""
         return soorten(detecteer(self.tekst, DetectieContext.uit_identificerend(self.identificerend)))
 
+    def persoonsgegevens_per_veld(self) -> dict[str, tuple[PersoonsgegevenSoort, ...]]:
+        """Every free-text field that crosses to meso with ``SignaalVrijgegeven`` (``tekst``, each of
+        ``levensdomeinen``), field by field: the kinds still found (fields without findings are left out)."""
+        context = DetectieContext.uit_identificerend(self.identificerend)
+        velden = {"tekst": [self.tekst], "levensdomeinen": list(self.levensdomeinen)}
+        uit = {}
+        for veld, teksten in velden.items():
+            gevonden = soorten(v for t in teksten for v in detecteer(t, context))
+            if gevonden:
+                uit[veld] = gevonden
+        return uit
+
     def vrijgeven(self, *, salt: bytes, nu: dt.datetime) -> None:
         """Release (§9 rule 2): refused with :class:`PersoonsgegevensGevonden` (a ``RegelGeschonden``,
         ``veld="tekst"``) while the text holds detectable personal data. Emits ``SignaalVrijgegeven`` with
-        ``traject_ref`` = HMAC-SHA256(salt, traject id) (§9 rule 3)."""
+        an unlinkable ``traject_ref``: keyed per theme (the first theme, if linked at release) or per signal, so a
+        meso reader cannot group one child's signals across themes (§9 rule 3); the traject's own key stays
+        internal for counting distinct trajecten per theme (:meth:`ref_voor_thema`)."""
         nieuw = SIGNAAL_OVERGANGEN.volgende(self.status, SignaalActie.VRIJGEVEN)
         tekst = verplichte_tekst(self.tekst, "tekst")
-        gevonden = self.persoonsgegevens()
-        if gevonden:
-            raise PersoonsgegevensGevonden(gevonden)
+        for veld, gevonden in self.persoonsgegevens_per_veld().items():
+            raise PersoonsgegevensGevonden(gevonden, veld)
         if self.traject_id is None:
             raise RegelGeschonden("a signal needs its traject to be released", veld="trajectRef")
-        self.traject_ref = traject_ref(self.traject_id, salt)
+        self.traject_sleutel = traject_ref(self.traject_id, salt)
+        self.traject_ref = (
+            thema_traject_ref(self.traject_sleutel, self.thema_ids[0]) if self.thema_ids else signaal_ref(self.signaal_id, salt)
+        )
         self.tekst = tekst
         self.status = nieuw
         self.vrijgegeven_op = tijdstip(nu)
@@ -177,6 +195,13 @@ class Signaal(Aggregaat):
                 sectoren=list(self.sectoren),
             )
         )
+
+    def ref_voor_thema(self, thema_id: uuid.UUID) -> str | None:
+        """The traject's reference within one theme (counts distinct trajecten there). Signals released before
+        per-theme refs existed keep their old ``traject_ref``."""
+        if self.traject_sleutel is None:
+            return self.traject_ref
+        return thema_traject_ref(self.traject_sleutel, thema_id)
 
     def koppel(self, thema_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
         """Link to themes (VRIJGEGEVEN|GEKOPPELD → GEKOPPELD). Returns the ids that are new for this signal.

@@ -22,7 +22,7 @@ from jeugdhulp_common.contracts.signalering import ThemaAangemaakt, ThemaStatusG
 from jeugdhulp_common.contracts.vocabulary import ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, tijdstip, verplichte_tekst
+from signalering.domain._basis import geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.regels import SignaleringRegels
 from signalering.domain.signaal import Signaal
 
@@ -80,7 +80,7 @@ class Thema(Aggregaat):
     def nieuw(cls, thema_id: uuid.UUID, naam: str, *, nu: dt.datetime, subthemas: Sequence[str] = ()) -> Thema:
         """A new theme in GESIGNALEERD. Emits ``ThemaAangemaakt``."""
         naam = verplichte_tekst(naam, "naam")
-        geen_contactgegevens("naam", naam, *subthemas)
+        geen_persoonsgegevens("naam", naam, *subthemas)
         thema = cls(thema_id=thema_id, naam=naam, subthemas=[s.strip() for s in subthemas if s.strip()])
         thema._emit(ThemaAangemaakt(occurred_at=tijdstip(nu), **thema._velden()))
         return thema
@@ -170,7 +170,7 @@ def koppel_signaal(signaal: Signaal, themas: Sequence[Thema], *, regels: Signale
     if signaal.traject_ref is None or signaal.vrijgegeven_op is None:  # only possible with inconsistent stored data
         raise RegelGeschonden("a linked signal must have been released", veld="trajectRef")
     for thema in themas:
-        thema.registreer_signaal(signaal.signaal_id, signaal.traject_ref, signaal.vrijgegeven_op, regels=regels, nu=nu)
+        thema.registreer_signaal(signaal.signaal_id, signaal.ref_voor_thema(thema.thema_id) or "", signaal.vrijgegeven_op, regels=regels, nu=nu)
 
 
 def lerend_netwerk_backlog(themas: Iterable[Thema]) -> list[Thema]:

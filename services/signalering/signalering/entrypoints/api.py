@@ -156,6 +156,12 @@ def routers(rt: Runtime) -> list[APIRouter]:
     r = APIRouter()
     team, ln, macro, wie_dan_ook = rt.require(*TEAM), rt.require(*LN), rt.require(*MACRO), rt.require()
 
+    minimum = int(getattr(s, "minimum_celgrootte", 5))
+
+    def klein(wie: Principal, waarde: Any) -> Any:
+        """Small-cell suppression for readers outside the team (the team sees exact counts)."""
+        return waarde if wie.heeft(*TEAM) else views.onderdruk_aantallen(waarde, minimum=minimum)
+
     async def lees(fn: Any, *args: Any) -> Any:
         async with rt.sessionmaker() as session:
             return await fn(session, *args)
@@ -186,7 +192,8 @@ def routers(rt: Runtime) -> list[APIRouter]:
 
     @r.post("/signalen/{signaal_id}/vrijgeven", tags=["signalen"])
     async def vrijgeven(signaal_id: uuid.UUID, body: ThemaKeuze | None = None, wie: Principal = Depends(team)) -> dict[str, Any]:
-        """Release (§9 rule 2). 409 naming field ``tekst`` and the KINDS of personal data still found (never the data)."""
+        """Release (§9 rule 2). 409 naming the field (``tekst``, ``levensdomeinen``) and the KINDS of personal data
+        still found (never the data)."""
         try:
             await uc.vrijgeven(w, wie, signaal_id, (body or ThemaKeuze()).thema_ids)
         except PersoonsgegevensGevonden as exc:
@@ -194,7 +201,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
                 409,
                 "Personal data in text",
                 exc.message,
-                errors=[{"field": "tekst", "type": "persoonsgegevens", "message": exc.message}],
+                errors=[{"field": exc.veld, "type": "persoonsgegevens", "message": exc.message}],
                 soorten=[k.value for k in exc.soorten],
             ) from None
         return await _signaal(signaal_id)
@@ -207,17 +214,18 @@ def routers(rt: Runtime) -> list[APIRouter]:
     # -------------------------------------------------------------- themes and backlogs (anonymous reads)
 
     @r.get("/themas", tags=["themas"])
-    async def themas(_: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
-        return await lees(views.themas)
+    async def themas(wie: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
+        return klein(wie, await lees(views.themas))
 
     @r.post("/themas", status_code=201, tags=["themas"])
     async def nieuw_thema(body: NieuwThema, wie: Principal = Depends(ln)) -> dict[str, Any]:
         return await lees(views.thema, await uc.nieuw_thema(w, wie, body.naam, body.subthemas))
 
     @r.get("/themas/{thema_id}", tags=["themas"])
-    async def thema(thema_id: uuid.UUID, _: Principal = Depends(wie_dan_ook)) -> dict[str, Any]:
-        """A theme with its counts (distinct trajecten, signals) and history."""
-        return await lees(views.thema, thema_id)
+    async def thema(thema_id: uuid.UUID, wie: Principal = Depends(wie_dan_ook)) -> dict[str, Any]:
+        """A theme with its counts (distinct trajecten, signals) and history. Outside the team, counts from 1 to
+        SIGNALERING_MINIMUM_CELGROOTTE - 1 are null."""
+        return klein(wie, await lees(views.thema, thema_id))
 
     @r.post("/themas/{thema_id}/naar-stuurgroep", tags=["themas"])
     async def naar_stuurgroep(thema_id: uuid.UUID, wie: Principal = Depends(macro)) -> dict[str, Any]:
@@ -225,9 +233,9 @@ def routers(rt: Runtime) -> list[APIRouter]:
         return await lees(views.thema, thema_id)
 
     @r.get("/lerend-netwerk/backlog", tags=["lerend netwerk"])
-    async def ln_backlog(_: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
+    async def ln_backlog(wie: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
         """Recurring themes without a lerend netwerk yet: most distinct trajecten first, then most recent."""
-        return await lees(views.lerend_netwerk_backlog_view)
+        return klein(wie, await lees(views.lerend_netwerk_backlog_view))
 
     @r.get("/forum/backlog", tags=["forum"])
     async def forum_backlog(_: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
@@ -235,9 +243,14 @@ def routers(rt: Runtime) -> list[APIRouter]:
         return await lees(views.forum_backlog_view)
 
     @r.get("/tellingen", tags=["themas"])
-    async def tellingen(_: Principal = Depends(ln)) -> list[dict[str, Any]]:
-        """Anonymous counts by code (blokkade changes, reasons of non-start, afronding), per year; never crossed."""
-        return await lees(views.tellingen)
+    async def tellingen(wie: Principal = Depends(wie_dan_ook)) -> list[dict[str, Any]]:
+        """Anonymous counts by code (blokkade changes, reasons of non-start, afronding), per year; never crossed.
+        Outside the team, counts from 1 to SIGNALERING_MINIMUM_CELGROOTTE - 1 are null, with complementary
+        suppression within each source and year (its total can be added up)."""
+        rijen = await lees(views.tellingen)
+        if wie.heeft(*TEAM):
+            return rijen
+        return views.onderdruk_tellingen(rijen, minimum=minimum)
 
     # -------------------------------------------------------------- lerend netwerk sessions
 

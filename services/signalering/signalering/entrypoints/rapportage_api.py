@@ -2,7 +2,7 @@
 
 Audience: the team (PLANMAKER, COORDINATOR) sees exact counts and the leeftijd × regio × aanmelder cross-table;
 with ``doelgroep=EXTERN`` it gets the version for outside the team (an export). Every other caller (PARTNER,
-STUURGROEP) always gets the EXTERN version, whatever it asks: counts below ``SIGNALERING_RAPPORTAGE_MINIMUM_CEL``
+STUURGROEP) always gets the EXTERN version, whatever it asks: counts below ``SIGNALERING_MINIMUM_CELGROOTTE``
 suppressed, with complementary suppression, and no cross-table.
 """
 
@@ -37,7 +37,7 @@ Doel = Annotated[
 def routers(rt: Runtime) -> list[APIRouter]:
     r = APIRouter(tags=["rapportage"])
     wie_dan_ook = rt.require()
-    minimum: int = rt.settings.rapportage_minimum_cel  # type: ignore[attr-defined]
+    minimum: int = rt.settings.minimum_celgrootte  # type: ignore[attr-defined]
 
     async def maak(
         wie: Principal, jaar: int | None, van: dt.date | None, tot: dt.date | None, doelgroep: Doelgroep | None

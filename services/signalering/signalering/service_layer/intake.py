@@ -7,7 +7,12 @@ import logging
 
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
-from jeugdhulp_common.contracts.traject import SamenwerkingsoverlegGehouden, TrajectAfgerond, TrajectBlokkadeGewijzigd
+from jeugdhulp_common.contracts.traject import (
+    SamenwerkingsoverlegGehouden,
+    SamenwerkingsoverlegGehoudenV1,
+    TrajectAfgerond,
+    TrajectBlokkadeGewijzigd,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from signalering.adapters import repository as repo
@@ -51,6 +56,7 @@ async def traject_afgerond(session: AsyncSession, ev: TrajectAfgerond, meta: Mes
 
 HANDLERS = {
     SamenwerkingsoverlegGehouden: samenwerkingsoverleg_gehouden,
+    SamenwerkingsoverlegGehoudenV1: samenwerkingsoverleg_gehouden,  # old records: the same fields it uses
     TrajectBlokkadeGewijzigd: traject_blokkade_gewijzigd,
     AanmeldingNietOpgestart: aanmelding_niet_opgestart,
     TrajectAfgerond: traject_afgerond,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from jeugdhulp_common.suppression import suppress_counts
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -50,8 +51,20 @@ def masker(tekst: str, context: DetectieContext | None = None) -> str:
     return "".join(uit)
 
 
+def bevindingen(s: Signaal, ctx: DetectieContext) -> list[dict[str, Any]]:
+    """Each finding of the gate, field by field: the field (``tekst``, ``levensdomeinen[i]``), the kind, the span
+    in the stored text and its mask (never the data found)."""
+    velden = [("tekst", s.tekst)] + [(f"levensdomeinen[{i}]", t) for i, t in enumerate(s.levensdomeinen)]
+    return [
+        {"veld": veld, "soort": v.soort.value, "start": v.start, "einde": v.einde, "gemaskeerd": f"[{v.soort.value}]"}
+        for veld, tekst in velden
+        for v in detecteer(tekst, ctx)
+    ]
+
+
 def signaal(s: Signaal) -> dict[str, Any]:
     ctx = DetectieContext.uit_identificerend(s.identificerend)
+    gevonden = bevindingen(s, ctx)
     return {
         "signaalId": str(s.signaal_id),
         "status": s.status.value,
@@ -61,9 +74,12 @@ def signaal(s: Signaal) -> dict[str, Any]:
         "bronVraagId": s.bron_vraag_id,
         "tekst": masker(s.tekst, ctx),
         "persoonsgegevens": [k.value for k in s.persoonsgegevens()],
+        # why release is refused: every finding with its kind and span; and a suggested de-identified text
+        "bevindingen": gevonden,
+        "voorstel": {"tekst": masker(s.tekst, ctx), "levensdomeinen": [masker(t, ctx) for t in s.levensdomeinen]} if gevonden else None,
         "themaVoorstellen": [masker(t, ctx) for t in s.thema_voorstellen],
         "themaIds": [str(t) for t in s.thema_ids],
-        "levensdomeinen": list(s.levensdomeinen),
+        "levensdomeinen": [masker(t, ctx) for t in s.levensdomeinen],
         "sectoren": [x.value for x in s.sectoren],
         "vrijgegevenOp": s.vrijgegeven_op.isoformat() if s.vrijgegeven_op else None,
     }
@@ -216,3 +232,33 @@ async def aanbevelingen(session: AsyncSession) -> list[dict[str, Any]]:
 async def tellingen(session: AsyncSession) -> list[dict[str, Any]]:
     rows = (await session.execute(select(telling_table).order_by(telling_table.c.bron, telling_table.c.jaar, telling_table.c.code))).mappings()
     return [{"bron": r["bron"], "code": r["code"], "jaar": r["jaar"], "aantal": r["aantal"]} for r in rows]
+
+
+def onderdruk_tellingen(rijen: list[dict[str, Any]], *, minimum: int) -> list[dict[str, Any]]:
+    """Small-cell suppression of :func:`tellingen` for readers outside the team: per (bron, jaar) group, whose
+    total a reader can add up, with :func:`jeugdhulp_common.suppression.suppress_counts`."""
+    groepen: dict[tuple[str, int], dict[int, int]] = {}
+    for i, rij in enumerate(rijen):
+        groepen.setdefault((rij["bron"], rij["jaar"]), {})[i] = rij["aantal"]
+    uit = [dict(rij) for rij in rijen]
+    for cellen in groepen.values():
+        for i, aantal in suppress_counts(cellen, minimum=minimum).items():
+            uit[i]["aantal"] = aantal
+    return uit
+
+
+_AANTALLEN = ("aantalTrajecten", "aantalSignalen")
+
+
+def onderdruk_aantallen(waarde: Any, *, minimum: int) -> Any:
+    """Theme views for readers outside the team: every ``aantalTrajecten`` / ``aantalSignalen`` (a cell on its
+    own, no total shown) from 1 to ``minimum - 1`` becomes null; 0 stays 0. Walks dicts and lists."""
+    if isinstance(waarde, list):
+        return [onderdruk_aantallen(v, minimum=minimum) for v in waarde]
+    if isinstance(waarde, dict):
+        uit = {k: onderdruk_aantallen(v, minimum=minimum) for k, v in waarde.items()}
+        for k in _AANTALLEN:
+            if isinstance(uit.get(k), int):
+                uit[k] = suppress_counts({k: uit[k]}, minimum=minimum, total_shown=False)[k]
+        return uit
+    return waarde

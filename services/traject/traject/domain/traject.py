@@ -85,6 +85,35 @@ class Traject(Aggregaat):
     afgerond_op: dt.date | None = None
     afronding_besluit_overleg_id: uuid.UUID | None = None
     afronding_override_reden: str | None = None
+    # consent withdrawn (§9 rule 5; InstemmingVastgelegd with ingetrokken=True, consumed from aanmelding)
+    gegevensdeling_ingetrokken_op: dt.date | None = None
+    opstart_instemming_ingetrokken_op: dt.date | None = None
+
+    # ------------------------------------------------------------------ consent
+
+    def registreer_intrekking(self, scope: Sequence[str], op: dt.date) -> bool:
+        """A consent was withdrawn (§9 rule 5). ``GEGEVENSDELING_PARTNERS``: from now on partners no longer read
+        the traject's personal data (roles' persons, overleg answers). ``TRAJECT_OPSTART`` before the traject
+        ends: the traject is flagged for the team and no candidate signals are made from it any more. The first
+        withdrawal counts; returns whether anything changed."""
+        gewijzigd = False
+        if "GEGEVENSDELING_PARTNERS" in scope and self.gegevensdeling_ingetrokken_op is None:
+            self.gegevensdeling_ingetrokken_op = op
+            gewijzigd = True
+        if "TRAJECT_OPSTART" in scope and self.opstart_instemming_ingetrokken_op is None and self.status is not TrajectStatus.AFGEROND:
+            self.opstart_instemming_ingetrokken_op = op
+            gewijzigd = True
+        return gewijzigd
+
+    @property
+    def deelt_met_partners(self) -> bool:
+        """May partners read the traject's personal data (no withdrawal of GEGEVENSDELING_PARTNERS)?"""
+        return self.gegevensdeling_ingetrokken_op is None
+
+    @property
+    def maakt_signalen(self) -> bool:
+        """Are candidate signals still made from this traject (no withdrawal of TRAJECT_OPSTART)?"""
+        return self.opstart_instemming_ingetrokken_op is None
 
     # ------------------------------------------------------------------ construction
 
@@ -421,9 +450,9 @@ class Traject(Aggregaat):
                 overleg_id=overleg_id,
                 soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
                 datum=datum,
-                antwoorden=[a.als_contract() for a in swo.antwoorden],
-                kandidaat_signalen=swo.kandidaat_signalen,
-                thema_voorstellen=swo.thema_voorstellen,
+                # no candidate signals once the jongere withdrew the consent to the traject (§9 rule 5)
+                kandidaat_signalen=swo.kandidaat_signalen if self.maakt_signalen else [],
+                thema_voorstellen=swo.thema_voorstellen if self.maakt_signalen else [],
                 identificerend=self._identificerend(identificerend),
             )
         )

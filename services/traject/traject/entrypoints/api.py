@@ -38,6 +38,9 @@ def router(rt, ctx: Context) -> APIRouter:
     def view(t) -> dict:
         return jsonable_encoder(s.traject_view(t, ctx.traject_regels))
 
+    def leesview(t, p: Principal) -> dict:
+        return jsonable_encoder(s.traject_view(t, ctx.traject_regels, voor_partner=not p.is_team))
+
     def dview(a) -> dict:
         return jsonable_encoder(s.diw_view(a))
 
@@ -52,11 +55,12 @@ def router(rt, ctx: Context) -> APIRouter:
     ) -> dict:
         """Trajecten, oldest first; a partner sees only those in which its organisation has a role."""
         items, totaal = await trajecten.lijst(ctx, p, status=status, limit=limit, offset=offset)
-        return {"items": [view(t) for t in items], "totaal": totaal, "limit": limit, "offset": offset}
+        return {"items": [leesview(t, p) for t in items], "totaal": totaal, "limit": limit, "offset": offset}
 
     @r.get("/trajecten/{traject_id}")
     async def lees_traject(traject_id: uuid.UUID, p: Principal = lezer) -> dict:
-        return view(await trajecten.lees(ctx, p, traject_id))
+        """A partner reads no personal data of a traject whose GEGEVENSDELING_PARTNERS consent was withdrawn."""
+        return leesview(await trajecten.lees(ctx, p, traject_id), p)
 
     # ------------------------------------------------------------------ opstart
 

@@ -202,7 +202,40 @@ def _antwoorden(antwoorden) -> list[dict]:
     ]
 
 
-def traject_view(t: Traject, regels: TrajectRegels) -> dict:
+def traject_view(t: Traject, regels: TrajectRegels, *, voor_partner: bool = False) -> dict:
+    """The traject as read through the API. For a partner after the withdrawal of GEGEVENSDELING_PARTNERS the
+    traject's personal data (roles' persons, overleg answers, agreements, candidate texts) is left out."""
+    uit = _traject_view(t, regels)
+    uit["instemming"] = {
+        "gegevensdelingIngetrokkenOp": t.gegevensdeling_ingetrokken_op,
+        "opstartInstemmingIngetrokkenOp": t.opstart_instemming_ingetrokken_op,
+        "gemarkeerdVoorTeam": t.opstart_instemming_ingetrokken_op is not None,
+        "maaktSignalen": t.maakt_signalen,
+    }
+    if voor_partner and not t.deelt_met_partners:
+        _zonder_persoonsgegevens(uit)
+    return uit
+
+
+def _zonder_persoonsgegevens(uit: dict) -> None:
+    for rol in uit["rollen"]:
+        rol["persoon"] = None
+    for sleutel in ("startgesprek", "samenwerkingsoverlegEinde"):
+        overleg = uit.get(sleutel)
+        if overleg:
+            overleg["antwoorden"] = []
+            if "kandidaatSignalen" in overleg:
+                overleg["kandidaatSignalen"] = []
+            if "themaVoorstellen" in overleg:
+                overleg["themaVoorstellen"] = []
+            if "afspraken" in overleg:
+                overleg["afspraken"]["overige"] = []
+    for rt in uit["rondeTafels"]:
+        rt["afspraken"] = []
+    uit["gegevensGedeeld"] = False
+
+
+def _traject_view(t: Traject, regels: TrajectRegels) -> dict:
     sg, gsg, swo, gswo = t.startgesprek, t.gepland_startgesprek, t.samenwerkingsoverleg_einde, t.gepland_samenwerkingsoverleg_einde
     return {
         "trajectId": t.traject_id,

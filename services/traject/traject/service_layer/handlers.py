@@ -7,11 +7,15 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sqlalchemy import select
+
+from jeugdhulp_common import audit
+from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.consumer import MessageMeta
-from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart
+from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart, InstemmingVastgelegd
 
 from traject.adapters.repository import TrajectRepository
-from traject.adapters.tables import aanmelding_projectie
+from traject.adapters.tables import aanmelding_projectie, traject_table
 from traject.domain import Traject
 
 log = logging.getLogger(__name__)
@@ -45,4 +49,33 @@ async def aanmelding_opgestart(session: AsyncSession, ev: AanmeldingOpgestart, m
     # The factory emits nothing (TrajectGestart follows the startgesprek); nothing goes to the outbox here.
 
 
-HANDLERS = {AanmeldingOntvangen: aanmelding_ontvangen, AanmeldingOpgestart: aanmelding_opgestart}
+# Who changed the traject when a consent is withdrawn: the jongere/ouder, through the aanmelding service's event.
+INSTEMMING_INGETROKKEN = "INSTEMMING_INGETROKKEN"
+_VIA_AANMELDING = Principal(credential_id=uuid.UUID(int=0), organisatie="aanmelding (instemming)", rollen=frozenset())
+
+
+async def instemming_vastgelegd(session: AsyncSession, ev: InstemmingVastgelegd, meta: MessageMeta) -> None:
+    """§9 rule 5: a withdrawn consent has effect on the traject of that aanmelding (recorded, audited, shown on
+    the traject): GEGEVENSDELING_PARTNERS cuts partners' reads of its personal data, TRAJECT_OPSTART flags it for
+    the team and stops candidate signals. A consent given, or a withdrawal before a traject exists, changes
+    nothing here (the aanmelding service refuses the opstart without consent)."""
+    if not ev.ingetrokken:
+        return
+    traject_id = (
+        await session.execute(select(traject_table.c.traject_id).where(traject_table.c.aanmelding_id == ev.aanmelding_id))
+    ).scalar_one_or_none()
+    if traject_id is None:
+        log.info("consent withdrawn before a traject exists", extra={"aanmelding_id": str(ev.aanmelding_id), "event_id": str(ev.event_id)})
+        return
+    repo = TrajectRepository(session)
+    traject = await repo.get(traject_id, for_update=True)
+    if traject.registreer_intrekking(ev.scope, ev.op.date()):
+        await repo.save(traject)
+        await audit.record(session, _VIA_AANMELDING, INSTEMMING_INGETROKKEN, "Traject", traject_id)
+
+
+HANDLERS = {
+    AanmeldingOntvangen: aanmelding_ontvangen,
+    AanmeldingOpgestart: aanmelding_opgestart,
+    InstemmingVastgelegd: instemming_vastgelegd,
+}
