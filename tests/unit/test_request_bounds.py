@@ -16,7 +16,8 @@ def _all_request_models() -> list[type[RequestBody]]:
         cls = todo.pop()
         out.append(cls)
         todo.extend(cls.__subclasses__())
-    return sorted(set(out), key=lambda c: (c.__module__, c.__qualname__))
+    services = ("aanmelding.", "traject.", "signalering.", "jeugdhulp_common.")
+    return sorted({c for c in out if c.__module__.startswith(services)}, key=lambda c: (c.__module__, c.__qualname__))
 
 
 def _unbounded(schema: dict, path: str, defs: dict, seen: set[str]) -> list[str]:
