@@ -54,3 +54,35 @@ async def test_expected_conditions_are_one_line_not_a_traceback() -> None:
     assert rc == 1 and "not reachable" in err and "Traceback" not in err
     rc, out, err = await run("jeugdhulp_common.ops", "rebuild", "traject", env={})
     assert rc == 0 and out.startswith("would reset consumer group traject to the beginning of: jeugdhulp.aanmelding.micro")
+
+
+async def test_rebuild_replays_the_log_into_a_stopped_service_with_a_progress_bar_and_no_second_effect(log_dir) -> None:
+    signalen = lambda: support.db_fetchval("signalering", "SELECT count(*) FROM signaal")  # noqa: E731
+    inbox = lambda: support.db_fetchval("signalering", "SELECT count(*) FROM inbox")  # noqa: E731
+    before = (await signalen(), await inbox())
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "jeugdhulp_common.ops", "rebuild", "signalering", "--yes", "--follow", cwd=support.ROOT, env=dict(os.environ),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    consumer = None
+    try:
+        assert proc.stdout is not None
+        first = (await asyncio.wait_for(proc.stdout.readline(), timeout=120)).decode()
+        if not first:
+            raise AssertionError((await proc.communicate())[1].decode())
+        assert first.startswith("consumer group signalering reset to the beginning of ") and "record(s) to re-read" in first, first
+        assert (await proc.stdout.readline()).decode().strip() == "start the consumer: python -m signalering consume (or serve)"
+        consumer = support.ServiceProcess("signalering", "consume", log_dir=log_dir).start()
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=300)
+        assert proc.returncode == 0, err.decode()
+        assert "signalering consuming the log" in err.decode()  # the progress bar (stderr)
+
+        # While its consumer runs, a rebuild is refused in one line.
+        rc, out, err = await run("jeugdhulp_common.ops", "rebuild", "signalering", "--yes", env={})
+        assert rc == 1 and "active member(s)" in err and "stop the signalering consumers first" in err
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        if consumer is not None:
+            consumer.stop()
+    assert (await signalen(), await inbox()) == before  # every event was already in the inbox: no second effect

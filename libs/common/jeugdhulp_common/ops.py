@@ -324,7 +324,15 @@ async def _reset_group(kafka: KafkaConnection, service: str, topics: list[str]) 
     admin = kafka.admin(request_timeout_ms=10000)
     await admin.start()
     try:
-        for response in await admin.describe_consumer_groups([service]):
+        for attempt in range(30):  # a fresh broker creates its group coordinator on first use
+            try:
+                responses = await admin.describe_consumer_groups([service])
+                break
+            except KafkaError as exc:
+                if not exc.retriable or attempt == 29:
+                    raise
+                await asyncio.sleep(1)
+        for response in responses:
             for _error, _group, state, _ptype, _protocol, members, *_ in response.groups:
                 if members:
                     raise click.ClickException(
@@ -335,9 +343,12 @@ async def _reset_group(kafka: KafkaConnection, service: str, topics: list[str]) 
     consumer = kafka.consumer(group_id=service, enable_auto_commit=False, request_timeout_ms=10000)
     await consumer.start()
     try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - the topics are new to this client
         tps = []
         for topic in topics:
             tps += [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        if not tps:
+            raise click.ClickException(f"none of {', '.join(topics)} exists yet (the services create them when they start)")
         consumer.assign(tps)
         begins = await consumer.beginning_offsets(tps)
         ends = await consumer.end_offsets(tps)

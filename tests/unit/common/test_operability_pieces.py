@@ -8,6 +8,7 @@ import pytest
 from aiokafka import errors
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pydantic import Field
 from opentelemetry.sdk.trace.sampling import Decision
 from opentelemetry.trace import SpanContext, TraceFlags, NonRecordingSpan, set_span_in_context
 
@@ -73,7 +74,7 @@ def test_sampling_follows_the_parent_and_keeps_the_ratio_for_new_traces() -> Non
 
 
 class Body(RequestBody):
-    tekst: str
+    tekst: str = Field(max_length=100_000)
 
 
 def _app(limit: int) -> TestClient:
