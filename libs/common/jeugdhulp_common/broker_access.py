@@ -8,8 +8,8 @@ table of topic owners and readers in :mod:`jeugdhulp_common.topics`; :func:`appl
   configuration), reads only the topics its handlers consume, and uses only its own consumer group and
   transactional ids;
 * **ops** reads every dead-letter topic (they hold micro data: nobody else may), writes event topics (replay of a
-  dead-lettered record to its original topic, whose provenance headers it keeps) and manages the services' and
-  its own consumer groups (lag, rebuild);
+  dead-lettered record to its original topic, whose provenance headers it keeps), sees the services' consumer
+  groups (lag) and uses its own; resetting a service's group (``ops rebuild``) is done as that service;
 * a **subscriber** (e.g. ACT's integration) reads exactly the topics granted to it, never
   ``jeugdhulp.traject.micro-intern`` and never a dead-letter topic, with consumer groups named after itself.
 
@@ -75,7 +75,7 @@ def ops_grants() -> list[Grant]:
     dlts = [topics.dead_letter_topic(s) for s in SERVICES]
     out = _grants(OPS_PRINCIPAL, "TOPIC", dlts, "LITERAL", ("READ", "DESCRIBE", "DESCRIBE_CONFIGS"))
     out += _grants(OPS_PRINCIPAL, "TOPIC", topics.EVENT_TOPICS, "LITERAL", ("WRITE", "DESCRIBE", "DESCRIBE_CONFIGS"))
-    out += _grants(OPS_PRINCIPAL, "GROUP", SERVICES, "LITERAL", ("READ", "DESCRIBE", "DELETE"))
+    out += _grants(OPS_PRINCIPAL, "GROUP", SERVICES, "LITERAL", ("DESCRIBE",))  # lag; a rebuild runs as the service
     out += _grants(OPS_PRINCIPAL, "GROUP", [f"{OPS_PRINCIPAL}."], "PREFIXED", ("READ", "DESCRIBE", "DELETE"))
     return out
 

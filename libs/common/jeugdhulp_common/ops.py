@@ -38,7 +38,7 @@ from jeugdhulp_common.kafka import KafkaConfigError, KafkaConnection
 from jeugdhulp_common.tables import outbox_table
 from jeugdhulp_common.topics import dead_letter_topic
 
-SERVICES = ("aanmelding", "traject", "signalering")
+SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
 T = TypeVar("T")
 
 _err = Console(stderr=True)
@@ -398,7 +398,12 @@ def rebuild(service: str, yes: bool, follow: bool) -> None:
     if not yes:
         click.echo(f"would reset consumer group {service} to the beginning of: {', '.join(topics)} (add --yes)")
         return
-    kafka = _kafka()
+    # As the service's own principal: only the owner of a consumer group may move its offsets, and only it may
+    # read the topics the group consumes (micro-intern included). Its credentials are <SERVICE>_KAFKA_SASL_*.
+    try:
+        kafka = settings.kafka
+    except KafkaConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     total = _run(_reset_group(kafka, service, topics))
     click.echo(f"consumer group {service} reset to the beginning of {', '.join(topics)}: {total} record(s) to re-read")
     click.echo(f"start the consumer: python -m {service} consume (or serve)")
