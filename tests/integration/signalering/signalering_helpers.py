@@ -22,6 +22,16 @@ from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, Signaa
 from signalering.domain import scan_privacy
 
 
+def _kleine_aantallen(body: Any, pad: str = "") -> list[str]:
+    """Paths of counts (``aantal…`` keys) from 1 to 4 in a meso/macro message: they must be suppressed (null)."""
+    if isinstance(body, list):
+        return [p for i, v in enumerate(body) for p in _kleine_aantallen(v, f"{pad}[{i}]")]
+    if isinstance(body, dict):
+        uit = [f"{pad}.{k}" for k, v in body.items() if k.startswith("aantal") and type(v) is int and 1 <= v <= 4]
+        return uit + [p for k, v in body.items() for p in _kleine_aantallen(v, f"{pad}.{k}")]
+    return []
+
+
 # A short reminder interval, so the actiepunt timer runs during the tests.
 SIGNALERING_ENV = {"SIGNALERING_HERINNERING_INTERVAL_SECONDEN": "1", "JH_RELAY_IDLE_SECONDS": "0.1"}
 
@@ -56,6 +66,8 @@ class PrivacyScanner:
             for rec in await support.read_topic(topic, timeout=60):
                 raw = rec.value.decode()
                 self.check(json.loads(raw), raw, f"{topic}@{rec.partition}:{rec.offset}")
+                klein = _kleine_aantallen(json.loads(raw))
+                assert not klein, f"{topic}@{rec.partition}:{rec.offset}: small counts published exactly: {klein}"
                 kop = " ".join(f"{k}={v.decode()}" for k, v in rec.headers or () if v is not None)
                 self.check({}, kop + " " + (rec.key or b"").decode(), f"{topic}@{rec.partition}:{rec.offset} headers")
                 n += 1
