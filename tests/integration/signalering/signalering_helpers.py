@@ -15,8 +15,10 @@ from events_factory import as_record
 from jeugdhulp_common import topics
 from jeugdhulp_common.contracts.traject import (
     IdentificerendeGegevens,
+    IdentificerendeKenmerken,
     KandidaatSignaal,
     SamenwerkingsoverlegGehouden,
+    SamenwerkingsoverlegGehoudenV2,
 )
 from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, SignaalSoort
 from signalering.domain import scan_privacy
@@ -92,17 +94,24 @@ def overleg(
     namen: list[str] | None = None,
     kandidaten: list[tuple[SignaalSoort, str]],
     overleg_id: uuid.UUID | None = None,
-) -> SamenwerkingsoverlegGehouden:
-    """A samenwerkingsoverleg as the traject service publishes it; its ids and names are registered as forbidden."""
-    ev = SamenwerkingsoverlegGehouden(
-        traject_id=traject_id or uuid.uuid4(),
-        overleg_id=overleg_id or uuid.uuid4(),
-        soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
-        datum=dt.date(2025, 3, 14),
-        kandidaat_signalen=[KandidaatSignaal(vraag_id=f"5{chr(97 + i)}", soort=s, tekst=t) for i, (s, t) in enumerate(kandidaten)],
-        thema_voorstellen=["Contextbegeleiding"],
-        identificerend=IdentificerendeGegevens(namen=namen or [], geboortedata=[dt.date(2011, 5, 17)], leeftijd=13, regio=RegioELZ.WESTHOEK),
-    )
+    versie: int = 3,
+) -> SamenwerkingsoverlegGehouden | SamenwerkingsoverlegGehoudenV2:
+    """A samenwerkingsoverleg as the traject service publishes it (version 3: no names, the role holders' masked by
+    traject; ``versie=2``: an old record that still brings ``namen`` for the gate); its ids and names are
+    registered as forbidden."""
+    velden: dict[str, Any] = {
+        "traject_id": traject_id or uuid.uuid4(),
+        "overleg_id": overleg_id or uuid.uuid4(),
+        "soort": OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
+        "datum": dt.date(2025, 3, 14),
+        "kandidaat_signalen": [KandidaatSignaal(vraag_id=f"5{chr(97 + i)}", soort=s, tekst=t) for i, (s, t) in enumerate(kandidaten)],
+        "thema_voorstellen": ["Contextbegeleiding"],
+    }
+    kenmerken = {"geboortedata": [dt.date(2011, 5, 17)], "leeftijd": 13, "regio": RegioELZ.WESTHOEK}
+    if versie == 2:
+        ev: Any = SamenwerkingsoverlegGehoudenV2(**velden, identificerend=IdentificerendeGegevens(namen=namen or [], **kenmerken))
+    else:
+        ev = SamenwerkingsoverlegGehouden(**velden, identificerend=IdentificerendeKenmerken(**kenmerken))
     scanner.verbied(ev.traject_id, ev.overleg_id, *(namen or []))
     return ev
 

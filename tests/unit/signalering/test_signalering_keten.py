@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import signalering.domain as domein
 from jeugdhulp_common import topics
-from jeugdhulp_common.contracts.traject import SamenwerkingsoverlegGehouden
+from jeugdhulp_common.contracts.traject import SamenwerkingsoverlegGehoudenV2
 from jeugdhulp_common.contracts.vocabulary import (
     AanbevelingNiveau,
     ActiepuntAdresNiveau,
@@ -47,7 +47,7 @@ from signalering.domain import (
 )
 
 
-def test_de_hele_keten_is_anoniem(maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes, nu: dt.datetime) -> None:
+def test_de_hele_keten_is_anoniem(maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes, nu: dt.datetime) -> None:
     regels = SignaleringRegels()
     events: list[Event] = []
     thema = Thema.nieuw(uuid.uuid4(), "Coördinatie en continuïteit van zorg", nu=nu)
