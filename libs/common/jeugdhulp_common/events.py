@@ -52,6 +52,17 @@ OrganisatieNaam = Annotated[str, Tekstsoort("ORGANISATIE")]
 Verwijzing = Annotated[str, Tekstsoort("VERWIJZING")]
 
 
+@dataclass(frozen=True)
+class Telling:
+    """Marks a count in an anonymous (class A) event: it is made with
+    :func:`jeugdhulp_common.suppression.suppress_count`, so a count from 1 to the configured minimum − 1 is
+    ``None`` (suppressed) and 0 stays 0. A contract test walks every int field of a class-A event: it is such a
+    count, or listed there as no count (a year, a percentage)."""
+
+
+SuppressedCount = Annotated[int | None, Field(ge=0), Telling()]
+
+
 class PrivacyClass(StrEnum):
     """Privacy classes of domain guide §10."""
 

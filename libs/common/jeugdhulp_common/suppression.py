@@ -34,6 +34,13 @@ def _complement(out: dict, cells: Mapping, suppressed: list) -> bool:
     return True
 
 
+def suppress_count(count: int, *, minimum: int = 5) -> int | None:
+    """One count on its own (no total shown next to it, so no complement): 0 stays 0, 1 .. ``minimum`` - 1
+    become ``None``, counts from ``minimum`` up are kept. The counts of anonymous (class A) events are made with
+    this (``jeugdhulp_common.events.SuppressedCount``)."""
+    return suppress_counts({0: count}, minimum=minimum, total_shown=False)[0]
+
+
 def suppress_counts(cells: Mapping[K, int], *, minimum: int = 5, total_shown: bool = True) -> dict[K, int | None]:
     """One row of counts: ``None`` = suppressed.
 

@@ -32,7 +32,9 @@ class SignaleringSettings(CommonSettings):
 
     def regels(self) -> SignaleringRegels:
         return SignaleringRegels(
-            terugkerend_vanaf_trajecten=self.terugkerend_vanaf_trajecten, actiepunt_herinnering_na_dagen=self.actiepunt_herinnering_na_dagen
+            terugkerend_vanaf_trajecten=self.terugkerend_vanaf_trajecten,
+            actiepunt_herinnering_na_dagen=self.actiepunt_herinnering_na_dagen,
+            minimum_celgrootte=self.minimum_celgrootte,
         )
 
 

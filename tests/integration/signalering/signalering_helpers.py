@@ -15,11 +15,23 @@ from events_factory import as_record
 from jeugdhulp_common import topics
 from jeugdhulp_common.contracts.traject import (
     IdentificerendeGegevens,
+    IdentificerendeKenmerken,
     KandidaatSignaal,
     SamenwerkingsoverlegGehouden,
+    SamenwerkingsoverlegGehoudenV2,
 )
 from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, SignaalSoort
 from signalering.domain import scan_privacy
+
+
+def _kleine_aantallen(body: Any, pad: str = "") -> list[str]:
+    """Paths of counts (``aantal…`` keys) from 1 to 4 in a meso/macro message: they must be suppressed (null)."""
+    if isinstance(body, list):
+        return [p for i, v in enumerate(body) for p in _kleine_aantallen(v, f"{pad}[{i}]")]
+    if isinstance(body, dict):
+        uit = [f"{pad}.{k}" for k, v in body.items() if k.startswith("aantal") and type(v) is int and 1 <= v <= 4]
+        return uit + [p for k, v in body.items() for p in _kleine_aantallen(v, f"{pad}.{k}")]
+    return []
 
 
 # A short reminder interval, so the actiepunt timer runs during the tests.
@@ -56,6 +68,8 @@ class PrivacyScanner:
             for rec in await support.read_topic(topic, timeout=60):
                 raw = rec.value.decode()
                 self.check(json.loads(raw), raw, f"{topic}@{rec.partition}:{rec.offset}")
+                klein = _kleine_aantallen(json.loads(raw))
+                assert not klein, f"{topic}@{rec.partition}:{rec.offset}: small counts published exactly: {klein}"
                 kop = " ".join(f"{k}={v.decode()}" for k, v in rec.headers or () if v is not None)
                 self.check({}, kop + " " + (rec.key or b"").decode(), f"{topic}@{rec.partition}:{rec.offset} headers")
                 n += 1
@@ -80,17 +94,24 @@ def overleg(
     namen: list[str] | None = None,
     kandidaten: list[tuple[SignaalSoort, str]],
     overleg_id: uuid.UUID | None = None,
-) -> SamenwerkingsoverlegGehouden:
-    """A samenwerkingsoverleg as the traject service publishes it; its ids and names are registered as forbidden."""
-    ev = SamenwerkingsoverlegGehouden(
-        traject_id=traject_id or uuid.uuid4(),
-        overleg_id=overleg_id or uuid.uuid4(),
-        soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
-        datum=dt.date(2025, 3, 14),
-        kandidaat_signalen=[KandidaatSignaal(vraag_id=f"5{chr(97 + i)}", soort=s, tekst=t) for i, (s, t) in enumerate(kandidaten)],
-        thema_voorstellen=["Contextbegeleiding"],
-        identificerend=IdentificerendeGegevens(namen=namen or [], geboortedata=[dt.date(2011, 5, 17)], leeftijd=13, regio=RegioELZ.WESTHOEK),
-    )
+    versie: int = 3,
+) -> SamenwerkingsoverlegGehouden | SamenwerkingsoverlegGehoudenV2:
+    """A samenwerkingsoverleg as the traject service publishes it (version 3: no names, the role holders' masked by
+    traject; ``versie=2``: an old record that still brings ``namen`` for the gate); its ids and names are
+    registered as forbidden."""
+    velden: dict[str, Any] = {
+        "traject_id": traject_id or uuid.uuid4(),
+        "overleg_id": overleg_id or uuid.uuid4(),
+        "soort": OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
+        "datum": dt.date(2025, 3, 14),
+        "kandidaat_signalen": [KandidaatSignaal(vraag_id=f"5{chr(97 + i)}", soort=s, tekst=t) for i, (s, t) in enumerate(kandidaten)],
+        "thema_voorstellen": ["Contextbegeleiding"],
+    }
+    kenmerken = {"geboortedata": [dt.date(2011, 5, 17)], "leeftijd": 13, "regio": RegioELZ.WESTHOEK}
+    if versie == 2:
+        ev: Any = SamenwerkingsoverlegGehoudenV2(**velden, identificerend=IdentificerendeGegevens(namen=namen or [], **kenmerken))
+    else:
+        ev = SamenwerkingsoverlegGehouden(**velden, identificerend=IdentificerendeKenmerken(**kenmerken))
     scanner.verbied(ev.traject_id, ev.overleg_id, *(namen or []))
     return ev
 

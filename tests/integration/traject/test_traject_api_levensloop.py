@@ -293,7 +293,10 @@ async def test_every_event_is_on_its_topic_with_key_and_cloudevents_headers_and_
     assert (await client.put(f"/trajecten/{tid}/blokkade", json={"blokkadeStatus": "GEBLOKKEERD"}, headers=team)).status_code == 200
     overleg = str(uuid.uuid4())
     await post(client, f"/trajecten/{tid}/samenwerkingsoverleg-einde/planning", {"overlegId": overleg, "datum": vandaag().isoformat()}, team)
-    await post(client, f"/trajecten/{tid}/samenwerkingsoverleg-einde", {"overlegId": overleg, "datum": vandaag().isoformat(), "antwoorden": SWO_ANTWOORDEN}, team)
+    # a candidate answer names two role holders, one with a Cyrillic look-alike letter and a zero-width space
+    naamt = {"vraagId": "E5c", "tekst": f"{PERSONEN[1]} en Il\u0455e\u200b Verhaeghe vonden geen plaats."}
+    antwoorden = [*SWO_ANTWOORDEN, naamt]
+    await post(client, f"/trajecten/{tid}/samenwerkingsoverleg-einde", {"overlegId": overleg, "datum": vandaag().isoformat(), "antwoorden": antwoorden}, team)
 
     micro = await wacht_op_events(
         topics.TRAJECT_MICRO, tid, ["TrajectRolToegewezen"] * 3 + ["TrajectGestart", "TrajectBlokkadeGewijzigd"]
@@ -311,8 +314,12 @@ async def test_every_event_is_on_its_topic_with_key_and_cloudevents_headers_and_
     for r in micro:
         for naam in PERSONEN:
             assert naam not in r.value.decode() and all(naam not in (v or b"").decode() for _, v in r.headers)
-    # The internal event tells signalering's de-identification gate whom to look for.
-    assert set(PERSONEN) <= set(body_json(intern[0])["identificerend"]["namen"])
+    # The internal event carries no names: traject masked the role holders' names in the candidate texts (v3).
+    swo = body_json(intern[0])
+    assert support.header(intern[0], "ce_schemaversion") == "3" and "namen" not in swo["identificerend"]
+    assert "[NAAM] en [NAAM] vonden geen plaats." in [k["tekst"] for k in swo["kandidaatSignalen"]]
+    raw = intern[0].value.decode().lower()
+    assert not [deel for naam in PERSONEN for deel in naam.lower().split() if deel in raw]
     # Team view shows the persons (micro, partner-scoped data stays in this service).
     t = (await client.get(f"/trajecten/{tid}", headers=team)).json()
     assert {r["persoon"] for r in t["rollen"]} >= set(PERSONEN)

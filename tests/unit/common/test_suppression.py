@@ -6,11 +6,19 @@ import itertools
 
 import pytest
 
-from jeugdhulp_common.suppression import suppress_counts, suppress_table
+from jeugdhulp_common.suppression import suppress_count, suppress_counts, suppress_table
 
 
 def test_zero_stays_zero_small_counts_suppressed_large_kept() -> None:
     assert suppress_counts({"a": 0, "b": 3, "c": 5, "d": 9}, total_shown=False) == {"a": 0, "b": None, "c": 5, "d": 9}
+
+
+@pytest.mark.parametrize("minimum", [1, 2, 5, 10])
+def test_one_count_on_its_own(minimum: int) -> None:
+    for n in range(25):
+        assert suppress_count(n, minimum=minimum) == (None if 0 < n < minimum else n)
+    with pytest.raises(ValueError):
+        suppress_count(-1, minimum=minimum)
 
 
 def test_one_suppressed_with_total_shown_takes_the_smallest_other_non_zero_cell() -> None:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, KandidaatSignaal, SamenwerkingsoverlegGehouden
+from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, KandidaatSignaal, SamenwerkingsoverlegGehoudenV2
 from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, SignaalSoort
 
 from signalering.domain import Signaal, SignaleringRegels, Thema
@@ -33,15 +33,17 @@ def regels() -> SignaleringRegels:
 
 
 @pytest.fixture
-def maak_overleg() -> Callable[..., SamenwerkingsoverlegGehouden]:
-    """A SamenwerkingsoverlegGehouden of one traject, with identifying data of its young person."""
+def maak_overleg() -> Callable[..., SamenwerkingsoverlegGehoudenV2]:
+    """A SamenwerkingsoverlegGehouden of one traject, with identifying data of its young person. Version 2 (still
+    consumed): it brings names for the gate's context, so the context rules are exercised; version 3 (no names,
+    traject masks them) has its own tests."""
 
     def maak(
         traject_id: uuid.UUID | None = None,
         teksten: tuple[str, ...] = ("Wachtlijsten blokkeren de overgang naar een leefgroep.",),
         namen: tuple[str, ...] = ("Lisa Peeters", "Marc Peeters"),
-    ) -> SamenwerkingsoverlegGehouden:
-        return SamenwerkingsoverlegGehouden(
+    ) -> SamenwerkingsoverlegGehoudenV2:
+        return SamenwerkingsoverlegGehoudenV2(
             traject_id=traject_id or uuid.uuid4(),
             overleg_id=uuid.uuid4(),
             soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
@@ -60,7 +62,7 @@ def maak_overleg() -> Callable[..., SamenwerkingsoverlegGehouden]:
 
 
 @pytest.fixture
-def vrijgegeven_signaal(maak_overleg: Callable[..., SamenwerkingsoverlegGehouden]) -> Callable[..., Signaal]:
+def vrijgegeven_signaal(maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2]) -> Callable[..., Signaal]:
     """A released signal of a given traject (events drained)."""
 
     def maak(traject_id: uuid.UUID | None = None, nu: dt.datetime = NU, salt: bytes = SALT) -> Signaal:

@@ -20,6 +20,7 @@ from signalering.domain import (
     PostItVraag,
     SessieActie,
     SessieStatus,
+    SignaleringRegels,
     Stelling,
     Thema,
 )
@@ -106,6 +107,21 @@ def test_plannen_zet_thema_op_ln_gepland(status: ThemaStatus, nieuw_thema: Calla
     assert thema.status == ThemaStatus.LN_GEPLAND
     [ev] = thema.events
     assert isinstance(ev, ThemaStatusGewijzigd) and (ev.van, ev.status) == (status, ThemaStatus.LN_GEPLAND)
+
+
+@pytest.mark.parametrize(("minimum", "gepubliceerd"), [(5, None), (3, 3), (2, 3)])
+def test_plannen_houden_annuleren_geven_het_minimum_door_aan_het_thema_event(
+    minimum: int, gepubliceerd: int | None, nieuw_thema: Callable[..., Thema], nu: dt.datetime
+) -> None:
+    """The theme events of a session carry the count suppressed with the configured minimum (§9 rule 4)."""
+    regels = SignaleringRegels(minimum_celgrootte=minimum)
+    thema = nieuw_thema(status=ThemaStatus.BACKLOG, traject_refs={"a", "b", "c"})
+    sessie = LerendNetwerkSessie.plan(uuid.uuid4(), thema, DATUM, nu=nu, regels=regels)
+    sessie.annuleer(thema, nu=nu, regels=regels)
+    sessie = LerendNetwerkSessie.plan(uuid.uuid4(), thema, DATUM, nu=nu, regels=regels)
+    sessie.leg_uitkomst_vast(subthemas=["Wachttijden"], verslag="Besproken wachttijden.")
+    sessie.houd(thema, nu=nu, regels=regels)
+    assert [e.aantal_trajecten for e in thema.events] == [gepubliceerd] * 4
 
 
 @pytest.mark.parametrize("status", [ThemaStatus.GESIGNALEERD, ThemaStatus.LN_GEPLAND, ThemaStatus.OP_FORUM])

@@ -11,7 +11,13 @@ from collections.abc import Callable
 import pytest
 from jeugdhulp_common import topics
 from jeugdhulp_common.contracts.signalering import SignaalVrijgegeven
-from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, SamenwerkingsoverlegGehouden
+from jeugdhulp_common.contracts.traject import (
+    IdentificerendeGegevens,
+    IdentificerendeKenmerken,
+    KandidaatSignaal,
+    SamenwerkingsoverlegGehouden,
+    SamenwerkingsoverlegGehoudenV2,
+)
 from jeugdhulp_common.contracts.vocabulary import Niveau, OverlegSoort, Sector, SignaalSoort
 from jeugdhulp_common.domain import OngeldigeOvergang, RegelGeschonden
 from jeugdhulp_common.events import PrivacyClass
@@ -94,7 +100,7 @@ def test_toegestane_acties_per_toestand() -> None:
 
 
 def test_concept_uit_kandidaat_houdt_identificerende_gegevens_bij(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden],
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2],
 ) -> None:
     overleg = maak_overleg()
     kandidaat = overleg.kandidaat_signalen[0]
@@ -110,8 +116,23 @@ def test_concept_uit_kandidaat_houdt_identificerende_gegevens_bij(
     assert signaal.events == []  # a concept is internal
 
 
+def test_concept_uit_versie_3_zonder_namen_de_poort_ziet_de_rest() -> None:
+    """Version 3 carries no names (traject masked the role holders' as [NAAM]); the gate still finds the rest."""
+    overleg = SamenwerkingsoverlegGehouden(
+        traject_id=uuid.uuid4(),
+        overleg_id=uuid.uuid4(),
+        soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
+        datum=dt.date(2024, 5, 30),
+        kandidaat_signalen=[KandidaatSignaal(vraag_id="E5a", soort=SignaalSoort.KNELPUNT, tekst="[NAAM] belde op 12/3 naar 0470 12 34 56.")],
+        identificerend=IdentificerendeKenmerken(geboortedata=[dt.date(2010, 3, 12)], leeftijd=14),
+    )
+    [signaal] = signalen_uit_overleg(overleg, salt=b"s" * 32)
+    assert signaal.identificerend == IdentificerendeGegevens(geboortedata=[dt.date(2010, 3, 12)], leeftijd=14)
+    assert signaal.persoonsgegevens() == (PersoonsgegevenSoort.DATUM, PersoonsgegevenSoort.TELEFOONNUMMER)
+
+
 def test_signalen_uit_overleg_een_per_kandidaat_met_stabiele_ids(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes
 ) -> None:
     overleg = maak_overleg(teksten=("Eerste drempel.", "Tweede drempel.", "Derde drempel."))
     eerste = signalen_uit_overleg(overleg, salt=salt)
@@ -162,7 +183,7 @@ def test_brief_naar_brussel_is_een_concept_dat_ook_vrijgegeven_wordt(salt: bytes
     ],
 )
 def test_vrijgave_geweigerd_zolang_persoonsgegevens(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden],
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2],
     salt: bytes,
     nu: dt.datetime,
     tekst: str,
@@ -186,7 +207,7 @@ def test_vrijgave_geweigerd_zolang_persoonsgegevens(
 
 
 def test_melding_noemt_alle_gevonden_soorten(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes, nu: dt.datetime
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes, nu: dt.datetime
 ) -> None:
     overleg = maak_overleg(teksten=("Lisa: 0470 12 34 56",))
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
@@ -200,7 +221,7 @@ def test_melding_noemt_alle_gevonden_soorten(
 
 @pytest.mark.parametrize("tekst", ["", "   "])
 def test_lege_tekst_wordt_niet_vrijgegeven(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes, nu: dt.datetime, tekst: str
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes, nu: dt.datetime, tekst: str
 ) -> None:
     overleg = maak_overleg()
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
@@ -212,7 +233,7 @@ def test_lege_tekst_wordt_niet_vrijgegeven(
 
 
 def test_bewerken_en_dan_vrijgeven(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes, nu: dt.datetime
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes, nu: dt.datetime
 ) -> None:
     overleg = maak_overleg(teksten=("Lisa (0470 12 34 56) wacht al maanden op een plaats.",))
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
@@ -246,7 +267,7 @@ def test_bewerken_en_dan_vrijgeven(
 
 
 def test_vrijgegeven_event_draagt_hash_en_nooit_het_traject_id(
-    maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes, nu: dt.datetime
+    maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes, nu: dt.datetime
 ) -> None:
     traject_id = uuid.UUID("12345678-1234-4234-8234-123456789abc")
     overleg = maak_overleg(traject_id)
@@ -290,7 +311,7 @@ def test_traject_ref_vraagt_een_voldoende_lang_salt() -> None:
         traject_ref(uuid.uuid4(), "string-is-geen-bytes-0123456789")  # type: ignore[arg-type]
 
 
-def test_nu_moet_tijdzone_hebben(maak_overleg: Callable[..., SamenwerkingsoverlegGehouden], salt: bytes) -> None:
+def test_nu_moet_tijdzone_hebben(maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes) -> None:
     overleg = maak_overleg()
     signaal = Signaal.uit_kandidaat(uuid.uuid4(), overleg, overleg.kandidaat_signalen[0])
     with pytest.raises(ValueError):

@@ -143,9 +143,10 @@ def test_terugkerend_bij_tweede_verschillend_traject_niet_bij_tweede_signaal_van
     assert (thema.status, thema.aantal_trajecten) == (T.BACKLOG, 2)
     terugkerend, naar_backlog = thema.events
     assert isinstance(terugkerend, ThemaTerugkerend)
-    assert (terugkerend.status, terugkerend.aantal_trajecten) == (T.TERUGKEREND, 2)
+    # the events go to the meso topic: a count of 2 is below the default minimum cell size (5) and is suppressed
+    assert (terugkerend.status, terugkerend.aantal_trajecten) == (T.TERUGKEREND, None)
     assert isinstance(naar_backlog, ThemaStatusGewijzigd)
-    assert (naar_backlog.van, naar_backlog.status, naar_backlog.aantal_trajecten) == (T.TERUGKEREND, T.BACKLOG, 2)
+    assert (naar_backlog.van, naar_backlog.status, naar_backlog.aantal_trajecten) == (T.TERUGKEREND, T.BACKLOG, None)
     assert {eerste.status, tweede_zelfde_traject.status, ander_traject.status} == {SignaalStatus.GEKOPPELD}
 
 
@@ -161,9 +162,30 @@ def test_drempel_n_is_configureerbaar(
     assert [type(e).__name__ for e in thema.events] == ["ThemaTerugkerend", "ThemaStatusGewijzigd"]
 
 
+@pytest.mark.parametrize(("minimum", "aantal", "gepubliceerd"), [(5, 0, 0), (5, 1, None), (5, 4, None), (5, 5, 5), (3, 2, None), (3, 3, 3), (1, 1, 1)])
+def test_tellingen_in_thema_events_zijn_onderdrukt_onder_het_minimum(
+    minimum: int, aantal: int, gepubliceerd: int | None, nieuw_thema: Callable[..., Thema], nu: dt.datetime
+) -> None:
+    """§9 rule 4: a count from 1 to the minimum - 1 in a meso event is null, 0 stays 0; the theme keeps the exact count."""
+    regels = SignaleringRegels(terugkerend_vanaf_trajecten=10, minimum_celgrootte=minimum)
+    aangemaakt = Thema.nieuw(uuid.uuid4(), "Wachtlijsten", nu=nu, regels=regels).events[0]
+    assert aangemaakt.aantal_trajecten == 0
+    thema = nieuw_thema()
+    for i in range(aantal):
+        thema.registreer_signaal(uuid.uuid4(), f"ref-{i}", nu, regels=regels, nu=nu)
+    thema.markeer_terugkerend(nu=nu, regels=regels)
+    thema.zet_in_backlog(nu=nu, regels=regels)
+    thema.plan_ln(nu=nu, regels=regels)
+    thema.annuleer_ln(nu=nu, regels=regels)
+    assert thema.aantal_trajecten == aantal
+    assert [e.aantal_trajecten for e in thema.events] == [gepubliceerd] * 4
+
+
 def test_regels_weigeren_onzin() -> None:
     with pytest.raises(ValueError):
         SignaleringRegels(terugkerend_vanaf_trajecten=0)
+    with pytest.raises(ValueError):
+        SignaleringRegels(minimum_celgrootte=0)
     with pytest.raises(ValueError):
         SignaleringRegels(actiepunt_herinnering_na_dagen=0)
     assert SignaleringRegels() == SignaleringRegels(terugkerend_vanaf_trajecten=2, actiepunt_herinnering_na_dagen=90)

@@ -22,7 +22,6 @@ from traject.domain import SamenwerkingsoverlegEinde, Traject, TrajectRegels, Tr
 from traject_bouwers import (
     AANMELDER_PERSOON,
     EVAL,
-    PLANMAKER_PERSOON,
     START,
     SWO_DATUM,
     SWO_ID,
@@ -91,15 +90,15 @@ def test_swo_einde_emits_the_internal_event_with_candidates_and_themes() -> None
         OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
         SWO_DATUM,
     )
-    assert "antwoorden" not in type(ev).model_fields  # data minimisation: only the candidates cross (v2)
+    assert "antwoorden" not in type(ev).model_fields  # data minimisation: only the candidates cross (since v2)
     assert [(k.vraag_id, k.soort) for k in ev.kandidaat_signalen] == [
         ("E5a", SignaalSoort.DREMPEL),
         ("E5c", SignaalSoort.KNELPUNT),
         ("E7b", SignaalSoort.BRIEF_NAAR_BRUSSEL),
     ]
     assert ev.thema_voorstellen == ["Contextbegeleiding"]
-    # the gate in signalering gets the names and organisations of this traject to look for
-    assert ev.identificerend.namen == ["Jonas Jongere", AANMELDER_PERSOON, PLANMAKER_PERSOON]
+    # data minimisation (v3): no names leave traject (it masks them); the gate still gets the other data
+    assert "namen" not in type(ev.identificerend).model_fields
     assert ev.identificerend.leeftijd == 14
     assert t.samenwerkingsoverleg_einde.afrondingsafspraken == ["planmaker belt na een maand"]
     assert t.samenwerkingsoverleg_einde.situatie_vroeger is B.GEBLOKKEERD
@@ -274,3 +273,42 @@ def test_project_einde_before_the_minimum_is_flagged() -> None:
     t = traject_in(S.LOPEND)
     t.sluit_af_wegens_projecteinde(op=MINIMUM - dt.timedelta(days=1))
     assert t.events[0].voor_minimale_looptijd is True
+
+
+@pytest.mark.parametrize(
+    "geschreven",
+    [
+        "Piet Planmaker",  # as written
+        "piet planmaker",  # case
+        "Piet",  # a part of the name alone
+        "Plánmaker",  # an accent
+        "P\u0456et Pl\u0430nmaker",  # Cyrillic look-alike letters
+        "Pi\u200bet Plan\u200dmaker",  # zero-width characters inside the name
+        "\uff30iet",  # a full-width letter
+    ],
+)
+def test_role_holders_names_are_masked_before_the_event_leaves(geschreven: str) -> None:
+    """Data minimisation (§9): the names traject knows (role holders, and those given) are masked as [NAAM] in the
+    candidate texts and theme proposals; the event has no names field at all."""
+    t = traject_in(S.IN_AFRONDING, blokkade_status=B.DREIGEND_TE_BLOKKEREN)
+    antwoorden = [
+        VraagAntwoord("E5a", f"Volgens {geschreven} duurde de wachtlijst te lang."),
+        VraagAntwoord("E5c", f"Jonas' school en {AANMELDER_PERSOON.upper()} vonden geen plaats; Pietje bleef."),
+        VraagAntwoord("E7a", f"Zorg op maat ({geschreven})"),
+    ]
+    t.houd_samenwerkingsoverleg_einde(
+        overleg_id=SWO_ID, datum=SWO_DATUM, antwoorden=antwoorden, identificerend=IdentificerendeGegevens(namen=["Jonas Jongere"])
+    )
+    [ev] = t.events
+    assert isinstance(ev, SamenwerkingsoverlegGehouden) and ev.schema_version == 3
+    assert [k.tekst for k in ev.kandidaat_signalen] == [
+        "Volgens [NAAM] duurde de wachtlijst te lang.",
+        "[NAAM]' school en [NAAM] vonden geen plaats; Pietje bleef.",  # a longer word is no name
+    ]
+    assert ev.thema_voorstellen == ["Zorg op maat ([NAAM])"]
+    body = ev.model_dump_json()
+    assert "namen" not in body
+    for deel in ("Piet", "Planmaker", "Vandenbroucke", "Karel", "Jonas Jongere"):
+        assert deel.lower() not in body.lower().replace("pietje", "")
+    # the answers as given stay in traject (micro), unmasked
+    assert t.samenwerkingsoverleg_einde.antwoorden[0].tekst == f"Volgens {geschreven} duurde de wachtlijst te lang."

@@ -101,11 +101,11 @@ def test_only_the_invitation_and_the_swo_are_class_p() -> None:
     # the invitation names functions and organisations only
     body = p[0].model_dump_json()
     assert all(naam not in body for naam in PERSONEN)
-    # the SWO carries names only inside `identificerend`, for signalering's gate, on the internal topic
+    # the SWO (internal topic) carries no names at all: traject masks the ones it knows (v3)
     swo = p[1]
     assert swo.topic == topics.TRAJECT_MICRO_INTERN
-    assert all(naam not in swo.model_dump_json(exclude={"identificerend"}) for naam in PERSONEN)
-    assert set(PERSONEN) - {JONGERE} <= set(swo.identificerend.namen) and JONGERE in swo.identificerend.namen
+    assert all(naam not in swo.model_dump_json() for naam in PERSONEN)
+    assert "namen" not in swo.model_dump_json()
 
 
 def test_every_event_round_trips_through_the_wire_codec() -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import ConfigDict
+
 from jeugdhulp_common import topics
-from jeugdhulp_common.events import Event, GatedText, OrganisatieNaam, PrivacyClass, Verwijzing, event
+from jeugdhulp_common.events import Event, GatedText, OrganisatieNaam, PrivacyClass, SuppressedCount, Verwijzing, event
 from jeugdhulp_common.contracts.vocabulary import (
     AanbevelingNiveau,
     ActiepuntAdresNiveau,
@@ -38,22 +40,51 @@ class SignaalVrijgegeven(Event):
 class _ThemaEvent(Event):
     thema_id: uuid.UUID
     naam: GatedText
-    aantal_trajecten: int
+    # distinct trajecten, suppressed outside the team: 1 .. SIGNALERING_MINIMUM_CELGROOTTE - 1 is null, 0 stays 0
+    aantal_trajecten: SuppressedCount
     status: ThemaStatus
 
 
-@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=2)
 class ThemaAangemaakt(_ThemaEvent):
     pass
 
 
-@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=2)
 class ThemaTerugkerend(_ThemaEvent):
     pass
 
 
-@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id")
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=2)
 class ThemaStatusGewijzigd(_ThemaEvent):
+    van: ThemaStatus
+
+
+# Version 1 of the theme events, kept registered to read old records: their exact ``aantal_trajecten`` showed
+# counts of 1 and 2 on the meso topic; version 2 suppresses small counts. Same schema titles as before.
+
+
+class _ThemaEventV1(Event):
+    thema_id: uuid.UUID
+    naam: GatedText
+    aantal_trajecten: int
+    status: ThemaStatus
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=1, name="ThemaAangemaakt")
+class ThemaAangemaaktV1(_ThemaEventV1):
+    model_config = ConfigDict(title="ThemaAangemaakt")
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=1, name="ThemaTerugkerend")
+class ThemaTerugkerendV1(_ThemaEventV1):
+    model_config = ConfigDict(title="ThemaTerugkerend")
+
+
+@event(topic=topics.SIGNALERING_MESO, producer=P, privacy=A, key="thema_id", version=1, name="ThemaStatusGewijzigd")
+class ThemaStatusGewijzigdV1(_ThemaEventV1):
+    model_config = ConfigDict(title="ThemaStatusGewijzigd")
+
     van: ThemaStatus
 
 

@@ -111,6 +111,17 @@ class KandidaatSignaal(Contract):
     tekst: str
 
 
+class IdentificerendeKenmerken(Contract):
+    """What the de-identification gate in signalering must not let through for this traject, names excepted: the
+    names of the traject's persons never leave traject (it masks them as ``[NAAM]`` in the candidate texts)."""
+
+    geboortedata: list[dt.date] = []
+    leeftijd: int | None = None
+    regio: RegioELZ | None = None
+
+
+# The ``identificerend`` of SamenwerkingsoverlegGehouden versions 1 and 2 (names included), kept to read them;
+# traject also takes it as the input of what to mask, signalering as the context of a concept's gate.
 class IdentificerendeGegevens(Contract):
     """What the de-identification gate in signalering must not let through for this traject."""
 
@@ -135,10 +146,14 @@ class SamenwerkingsoverlegGehoudenV1(Event):
     identificerend: IdentificerendeGegevens = IdentificerendeGegevens()
 
 
-@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id", version=2)
-class SamenwerkingsoverlegGehouden(Event):
+@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id", version=2, name="SamenwerkingsoverlegGehouden")
+class SamenwerkingsoverlegGehoudenV2(Event):
     """Data minimisation (§9): only what signalering needs, the candidate answers (5a–5f, 7b) and the theme
     proposals (7a), plus what its gate must recognise (``identificerend``); the other answers stay in traject."""
+
+    # Version 2, kept registered to read old records: it carried the professionals' names (``identificerend.namen``)
+    # for signalering's gate; version 3 has them masked in the candidate texts by traject instead.
+    model_config = ConfigDict(title="SamenwerkingsoverlegGehouden")
 
     traject_id: uuid.UUID
     overleg_id: uuid.UUID
@@ -147,6 +162,22 @@ class SamenwerkingsoverlegGehouden(Event):
     kandidaat_signalen: list[KandidaatSignaal]
     thema_voorstellen: list[str] = []
     identificerend: IdentificerendeGegevens = IdentificerendeGegevens()
+
+
+@event(topic=topics.TRAJECT_MICRO_INTERN, producer=P, privacy=PrivacyClass.P, key="traject_id", version=3)
+class SamenwerkingsoverlegGehouden(Event):
+    """Data minimisation (§9): only what signalering needs, the candidate answers (5a–5f, 7b) and the theme
+    proposals (7a), plus what its gate must recognise besides names (``identificerend``); the other answers stay
+    in traject. No names: traject masks the names it knows (the role holders') as ``[NAAM]`` in the candidate
+    texts and proposals before it stages the event; signalering's gate checks everything else."""
+
+    traject_id: uuid.UUID
+    overleg_id: uuid.UUID
+    soort: OverlegSoort
+    datum: dt.date
+    kandidaat_signalen: list[KandidaatSignaal]
+    thema_voorstellen: list[str] = []
+    identificerend: IdentificerendeKenmerken = IdentificerendeKenmerken()
 
 
 @event(topic=topics.TRAJECT_MICRO, producer=P, privacy=PrivacyClass.PS, key="traject_id")

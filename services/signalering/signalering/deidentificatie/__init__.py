@@ -7,7 +7,7 @@ annotators and lists of its own, over normalised text.
   names, named schools and voorzieningen, rijksregisternummer in every written form, Belgian IBAN, Belgian and
   Dutch phone formats, social-media handles and profile URLs, obfuscated e-mail, dates in words (Dutch and
   French), ages in words, initials, street addresses.
-* **Normalised first** (:mod:`.normalisatie`): NFKC, zero-width and bidi controls removed, homoglyphs folded.
+* **Normalised first** (:mod:`jeugdhulp_common.tekstnormalisatie`, shared with traject): NFKC, zero-width and bidi controls removed, homoglyphs folded.
 
 The lookup lists are merged into a copy of deduce's lists and compiled into deduce's lookup structures (a
 pickle) at install time: ``python -m signalering.deidentificatie build`` (run by ``make install``), into
@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from signalering.deidentificatie.normalisatie import Genormaliseerd, normaliseer
+from jeugdhulp_common.tekstnormalisatie import Genormaliseerd, normaliseer
 
 __all__ = ["Detector", "DetectorNietGebouwd", "Genormaliseerd", "Treffer", "bouw", "detector", "map_pad", "normaliseer"]
 

@@ -23,6 +23,7 @@ from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_lijst, verplichte_tekst
 from signalering.domain.forum import Actiepunt
 from signalering.domain.lerend_netwerk import LerendNetwerkSessie
+from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
 from signalering.domain.thema import Thema
 from signalering.domain.vocabulaire import AanbevelingStatus, SessieStatus
 
@@ -148,6 +149,7 @@ class Beleidsaanbeveling(Aggregaat):
         drempels: Iterable[str],
         jaar: int,
         nu: dt.datetime,
+        regels: SignaleringRegels = STANDAARD_REGELS,
     ) -> Beleidsaanbeveling:
         """Formulate a recommendation (§4.7). ``randvoorwaarden`` and ``drempels`` are required and non-empty.
         Themes, if any, must be worked out by the stuurgroep (IN_UITWERKING_STUURGROEP, which moves to
@@ -168,7 +170,7 @@ class Beleidsaanbeveling(Aggregaat):
             raise RegelGeschonden("a theme must be worked out by the stuurgroep first", veld="themaIds")
         for t in themas:
             if t.status == ThemaStatus.IN_UITWERKING_STUURGROEP:
-                t.formuleer_beleidsvoorstel(nu=nu)
+                t.formuleer_beleidsvoorstel(nu=nu, regels=regels)
         ab = cls(aanbeveling_id, niveau, [t.thema_id for t in themas], tekst, rv, dr, jaar)
         ab._emit(
             BeleidsaanbevelingGeformuleerd(

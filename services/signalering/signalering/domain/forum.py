@@ -30,7 +30,7 @@ from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.lerend_netwerk import Bevinding
-from signalering.domain.regels import SignaleringRegels
+from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
 from signalering.domain.thema import Thema
 from signalering.domain.vocabulaire import ForumVorm, TafelStatus
 
@@ -167,7 +167,14 @@ class Discussietafel(Aggregaat):
 
     @classmethod
     def open(
-        cls, tafel_id: uuid.UUID, forum: Forum, thema: Thema, bevindingen: Sequence[Bevinding], *, nu: dt.datetime
+        cls,
+        tafel_id: uuid.UUID,
+        forum: Forum,
+        thema: Thema,
+        bevindingen: Sequence[Bevinding],
+        *,
+        nu: dt.datetime,
+        regels: SignaleringRegels = STANDAARD_REGELS,
     ) -> Discussietafel:
         """Open a table on a theme whose LN was held: the theme goes LN_GEHOUDEN → OP_FORUM (a second table on
         the same theme finds it OP_FORUM already). Needs at least one bevinding of that theme, each subtheme once."""
@@ -179,7 +186,7 @@ class Discussietafel(Aggregaat):
             raise RegelGeschonden("one bevinding per subtheme", veld="bevindingen")
         geen_persoonsgegevens("bevindingen", *(b.subthema for b in bevindingen))
         if thema.status != ThemaStatus.OP_FORUM:
-            thema.zet_op_forum(nu=nu)  # raises OngeldigeOvergang unless LN_GEHOUDEN
+            thema.zet_op_forum(nu=nu, regels=regels)  # raises OngeldigeOvergang unless LN_GEHOUDEN
         tafel = cls(tafel_id=tafel_id, forum_id=forum.forum_id, thema_id=thema.thema_id, bevindingen=list(bevindingen))
         forum.tafel_ids.append(tafel_id)
         return tafel

@@ -24,6 +24,7 @@ from jeugdhulp_common.contracts.vocabulary import Niveau
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, uniek, verplichte_lijst, verplichte_tekst
+from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
 from signalering.domain.thema import Thema
 from signalering.domain.vocabulaire import PostItVraag, SessieStatus
 
@@ -146,9 +147,10 @@ class LerendNetwerkSessie(Aggregaat):
         *,
         nu: dt.datetime,
         deelnemers: Sequence[Deelnemer] = (),
+        regels: SignaleringRegels = STANDAARD_REGELS,
     ) -> LerendNetwerkSessie:
         """Plan a session on a theme: the theme goes TERUGKEREND|BACKLOG → LN_GEPLAND (§5.4)."""
-        thema.plan_ln(nu=nu)
+        thema.plan_ln(nu=nu, regels=regels)
         return cls(sessie_id=sessie_id, thema_id=thema.thema_id, datum=datum, deelnemers=list(deelnemers))
 
     def voeg_stelling_toe(self, stelling: Stelling) -> None:
@@ -183,7 +185,7 @@ class LerendNetwerkSessie(Aggregaat):
         if deelnemers is not None:
             self.deelnemers = list(deelnemers)
 
-    def houd(self, thema: Thema, *, nu: dt.datetime) -> list[Bevinding]:
+    def houd(self, thema: Thema, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> list[Bevinding]:
         """Hold the session: needs at least one subtheme and a verslag (§4.3: output "verslag, subthemes").
         The theme goes LN_GEPLAND → LN_GEHOUDEN; emits ``LerendNetwerkSessieGehouden``; returns the
         bevindingen (one per subtheme) for the forum backlog."""
@@ -195,7 +197,7 @@ class LerendNetwerkSessie(Aggregaat):
         geen_persoonsgegevens("subthemas", *subthemas)
         geen_persoonsgegevens("volgendeThemas", *self.volgende_themas)
         geen_contactgegevens("ontbrekendePartners", *self.ontbrekende_partners)
-        thema.houd_ln(subthemas, nu=nu)
+        thema.houd_ln(subthemas, nu=nu, regels=regels)
         self.status = nieuw
         self._emit(
             LerendNetwerkSessieGehouden(
@@ -210,11 +212,11 @@ class LerendNetwerkSessie(Aggregaat):
         )
         return self.bevindingen()
 
-    def annuleer(self, thema: Thema, *, nu: dt.datetime) -> None:
+    def annuleer(self, thema: Thema, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """Cancel a planned session; the theme returns to the backlog (INFERRED)."""
         nieuw = SESSIE_OVERGANGEN.volgende(self.status, SessieActie.ANNULEREN)
         self._is_thema(thema)
-        thema.annuleer_ln(nu=nu)
+        thema.annuleer_ln(nu=nu, regels=regels)
         self.status = nieuw
 
     def bevindingen(self) -> list[Bevinding]:

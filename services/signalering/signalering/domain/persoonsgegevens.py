@@ -6,8 +6,9 @@ refused while :func:`detecteer` still finds personal data in it. Detection is do
 normalised with NFKC, zero-width/bidi controls removed and homoglyphs folded); this module adds what only the
 traject knows (:class:`DetectieContext`):
 
-* ``NAAM`` also for every name of a person of the traject (the roles' persons, case- and accent-insensitive,
-  whole words: the full name and every part of it alone; particles such as *van*, *de* alone are ignored);
+* ``NAAM`` also for every name of a person of the traject given in its context (case- and accent-insensitive,
+  whole words: the full name and every part of it alone; particles such as *van*, *de* alone are ignored;
+  :func:`jeugdhulp_common.tekstnormalisatie.naam_spans`, the same rule traject masks role holders' names with);
 * ``DATUM`` also for a day/month without year (``12/3``) that is the birthday of a person of the traject.
 
 Kinds: see :class:`PersoonsgegevenSoort`. Counts, years, amounts and group age ranges ("3 maanden", "2024",
@@ -23,12 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
 from jeugdhulp_common.contracts.traject import IdentificerendeGegevens
+from jeugdhulp_common.tekstnormalisatie import naam_spans
 
 from signalering.deidentificatie import detector
 from signalering.deidentificatie.vlaams import is_geldig_rijksregisternummer
@@ -151,50 +152,5 @@ def _verjaardag(tekst: str, context: DetectieContext) -> Iterator[tuple[int, int
             yield m.span()
 
 
-_TUSSENVOEGSELS = frozenset(
-    {
-        "van", "de", "der", "den", "het", "ten", "ter", "te", "t", "'t", "d", "la", "le", "les", "du", "di", "da",
-        "del", "della", "des", "dos", "von", "zu", "vd", "v.d.", "el", "al", "op", "in", "uit", "aan", "y", "e",
-    }
-)  # fmt: skip
-_APOSTROFS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
-
-
-def _vouw(tekst: str) -> str:
-    """Lower case without accents, one character per character (so positions stay valid)."""
-    uit = []
-    for ch in tekst.translate(_APOSTROFS):
-        basis = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        uit.append((basis or ch).lower()[:1] or ch)
-    return "".join(uit)
-
-
-def _naamvormen(namen: Sequence[str]) -> list[str]:
-    """Folded forms to look for: each full name and each meaningful part of it (first name alone, …)."""
-    vormen: set[str] = set()
-    for naam in namen:
-        delen = _vouw(naam).split()
-        if not delen:
-            continue
-        if len(delen) > 1:
-            vormen.add(" ".join(delen))
-            vormen.add(" ".join(delen[1:]))  # the surname with its particles ("van den broeck")
-        for deel in delen:
-            for stuk in {deel, *deel.split("-")}:
-                stuk = stuk.strip(".,;:()\"")
-                if sum(c.isalpha() for c in stuk) >= 2 and stuk not in _TUSSENVOEGSELS:
-                    vormen.add(stuk)
-    vormen -= _TUSSENVOEGSELS
-    return sorted(vormen, key=len, reverse=True)
-
-
 def _namen(tekst: str, context: DetectieContext) -> Iterator[tuple[int, int]]:
-    vormen = _naamvormen(context.namen)
-    if not vormen:
-        return
-    alternatieven = "|".join(r"\s+".join(re.escape(d) for d in v.split(" ")) for v in vormen)
-    rx = re.compile(rf"(?<!\w)(?:{alternatieven})(?:'?s)?(?!\w)")
-    for m in rx.finditer(_vouw(tekst)):
-        yield m.span()
-
-
+    return naam_spans(tekst, context.namen)

@@ -14,13 +14,21 @@ class SignaleringRegels:
     * ``actiepunt_herinnering_na_dagen`` — an actiepunt that is still OPEN this many days after it was made
       (or after its last reminder) is raised again. INFERRED from [001: "Aanklampend signaleren is nodig en op
       het juiste niveau."] (§6 step 6); 90 days is INFERRED (the project's three-monthly rhythm, §4.2/§4.8).
+    * ``minimum_celgrootte`` — counts in anonymous (meso/macro) events from 1 to this minimum − 1 are suppressed
+      (``None``); 0 stays 0 (§9 rule 4; ``SIGNALERING_MINIMUM_CELGROOTTE``). The team's own views stay exact.
     """
 
     terugkerend_vanaf_trajecten: int = 2
     actiepunt_herinnering_na_dagen: int = 90
+    minimum_celgrootte: int = 5
 
     def __post_init__(self) -> None:
         if self.terugkerend_vanaf_trajecten < 1:
             raise ValueError("terugkerend_vanaf_trajecten must be at least 1")
         if self.actiepunt_herinnering_na_dagen < 1:
             raise ValueError("actiepunt_herinnering_na_dagen must be at least 1")
+        if self.minimum_celgrootte < 1:
+            raise ValueError("minimum_celgrootte must be at least 1")
+
+
+STANDAARD_REGELS = SignaleringRegels()

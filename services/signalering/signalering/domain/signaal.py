@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from jeugdhulp_common.contracts.signalering import SignaalVrijgegeven
-from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, KandidaatSignaal, SamenwerkingsoverlegGehouden
+from jeugdhulp_common.contracts.traject import (
+    IdentificerendeGegevens,
+    KandidaatSignaal,
+    SamenwerkingsoverlegGehouden,
+    SamenwerkingsoverlegGehoudenV1,
+    SamenwerkingsoverlegGehoudenV2,
+)
 from jeugdhulp_common.contracts.vocabulary import Niveau, OverlegSoort, Sector, SignaalSoort
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
 
@@ -27,6 +33,10 @@ from signalering.domain._basis import tijdstip, verplichte_tekst
 from signalering.domain.persoonsgegevens import DetectieContext, PersoonsgegevenSoort, detecteer, omschrijving, soorten
 from signalering.domain.pseudoniem import afgeleide_id, signaal_ref, thema_traject_ref, traject_ref
 from signalering.domain.vocabulaire import SignaalStatus, niveau_van_overleg
+
+
+# every version of the overleg event signalering still consumes
+Overleg = SamenwerkingsoverlegGehouden | SamenwerkingsoverlegGehoudenV2 | SamenwerkingsoverlegGehoudenV1
 
 
 class SignaalActie(StrEnum):
@@ -90,7 +100,7 @@ class Signaal(Aggregaat):
 
     @classmethod
     def uit_kandidaat(
-        cls, signaal_id: uuid.UUID, overleg: SamenwerkingsoverlegGehouden, kandidaat: KandidaatSignaal
+        cls, signaal_id: uuid.UUID, overleg: Overleg, kandidaat: KandidaatSignaal
     ) -> Signaal:
         """A CONCEPT from one candidate of a samenwerkingsoverleg (§6 step 1, §7 q5a–5f, 7a–7b). Emits nothing:
         a concept is internal until a person releases it."""
@@ -102,7 +112,8 @@ class Signaal(Aggregaat):
             bron_vraag_id=kandidaat.vraag_id,
             tekst=kandidaat.tekst,
             traject_id=overleg.traject_id,
-            identificerend=overleg.identificerend,
+            # version 3 carries no names (traject masked them); older versions still bring theirs for the gate
+            identificerend=IdentificerendeGegevens.model_validate(overleg.identificerend.model_dump()),
             thema_voorstellen=list(overleg.thema_voorstellen),
         )
 
@@ -216,7 +227,7 @@ class Signaal(Aggregaat):
         return nieuw
 
 
-def signalen_uit_overleg(overleg: SamenwerkingsoverlegGehouden, *, salt: bytes) -> list[Signaal]:
+def signalen_uit_overleg(overleg: Overleg, *, salt: bytes) -> list[Signaal]:
     """One CONCEPT per ``KandidaatSignaal`` of a samenwerkingsoverleg. The ids are derived from the overleg id
     and the candidate's position with the salt (:func:`afgeleide_id`): consuming the same message twice gives
     the same signals, and the released id cannot be linked back to the micro overleg."""

@@ -21,9 +21,10 @@ from enum import StrEnum
 from jeugdhulp_common.contracts.signalering import ThemaAangemaakt, ThemaStatusGewijzigd, ThemaTerugkerend
 from jeugdhulp_common.contracts.vocabulary import ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
+from jeugdhulp_common.suppression import suppress_count
 
 from signalering.domain._basis import geen_persoonsgegevens, tijdstip, verplichte_tekst
-from signalering.domain.regels import SignaleringRegels
+from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
 from signalering.domain.signaal import Signaal
 
 
@@ -77,12 +78,17 @@ class Thema(Aggregaat):
         return len(self.traject_refs)
 
     @classmethod
-    def nieuw(cls, thema_id: uuid.UUID, naam: str, *, nu: dt.datetime, subthemas: Sequence[str] = ()) -> Thema:
-        """A new theme in GESIGNALEERD. Emits ``ThemaAangemaakt``."""
+    def nieuw(
+        cls, thema_id: uuid.UUID, naam: str, *, nu: dt.datetime, subthemas: Sequence[str] = (), regels: SignaleringRegels = STANDAARD_REGELS
+    ) -> Thema:
+        """A new theme in GESIGNALEERD. Emits ``ThemaAangemaakt``.
+
+        Every theme event carries ``aantal_trajecten`` suppressed with ``regels.minimum_celgrootte`` (it goes to
+        the meso topic); the team's views read the exact :attr:`aantal_trajecten` of the theme itself."""
         naam = verplichte_tekst(naam, "naam")
         geen_persoonsgegevens("naam", naam, *subthemas)
         thema = cls(thema_id=thema_id, naam=naam, subthemas=[s.strip() for s in subthemas if s.strip()])
-        thema._emit(ThemaAangemaakt(occurred_at=tijdstip(nu), **thema._velden()))
+        thema._emit(ThemaAangemaakt(occurred_at=tijdstip(nu), **thema._velden(regels)))
         return thema
 
     # ------------------------------------------------------------------ recurrence
@@ -100,33 +106,33 @@ class Thema(Aggregaat):
         if self.laatste_signaal_op is None or op > self.laatste_signaal_op:
             self.laatste_signaal_op = op
         if self.status == ThemaStatus.GESIGNALEERD and self.aantal_trajecten >= regels.terugkerend_vanaf_trajecten:
-            self.markeer_terugkerend(nu=nu)
-            self.zet_in_backlog(nu=nu)
+            self.markeer_terugkerend(nu=nu, regels=regels)
+            self.zet_in_backlog(nu=nu, regels=regels)
 
     def is_terugkerend(self, regels: SignaleringRegels) -> bool:
         return self.aantal_trajecten >= regels.terugkerend_vanaf_trajecten
 
     # ------------------------------------------------------------------ transitions
 
-    def markeer_terugkerend(self, *, nu: dt.datetime) -> None:
+    def markeer_terugkerend(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """GESIGNALEERD → TERUGKEREND. Emits ``ThemaTerugkerend``. Normally done by :meth:`registreer_signaal`."""
         self.status = THEMA_OVERGANGEN.volgende(self.status, ThemaActie.MARKEER_TERUGKEREND)
-        self._emit(ThemaTerugkerend(occurred_at=tijdstip(nu), **self._velden()))
+        self._emit(ThemaTerugkerend(occurred_at=tijdstip(nu), **self._velden(regels)))
 
-    def zet_in_backlog(self, *, nu: dt.datetime) -> None:
+    def zet_in_backlog(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """TERUGKEREND → BACKLOG, the lerend-netwerk backlog (§5.4)."""
-        self._naar(ThemaActie.ZET_IN_BACKLOG, nu)
+        self._naar(ThemaActie.ZET_IN_BACKLOG, nu, regels)
 
-    def plan_ln(self, *, nu: dt.datetime) -> None:
+    def plan_ln(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """TERUGKEREND|BACKLOG → LN_GEPLAND: "The coördinator or stuurgroep then schedules the LN" (§5.4).
         Called by :meth:`LerendNetwerkSessie.plan`."""
-        self._naar(ThemaActie.PLAN_LN, nu)
+        self._naar(ThemaActie.PLAN_LN, nu, regels)
 
-    def annuleer_ln(self, *, nu: dt.datetime) -> None:
+    def annuleer_ln(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """LN_GEPLAND → BACKLOG (INFERRED)."""
-        self._naar(ThemaActie.ANNULEER_LN, nu)
+        self._naar(ThemaActie.ANNULEER_LN, nu, regels)
 
-    def houd_ln(self, subthemas: Iterable[str], *, nu: dt.datetime) -> None:
+    def houd_ln(self, subthemas: Iterable[str], *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """LN_GEPLAND → LN_GEHOUDEN; the session's subthemes are added to the theme (§4.5, §6 step 3)."""
         nieuw = THEMA_OVERGANGEN.volgende(self.status, ThemaActie.HOUD_LN)
         bekend = {s.casefold() for s in self.subthemas}
@@ -134,31 +140,33 @@ class Thema(Aggregaat):
             if s.casefold() not in bekend:
                 self.subthemas.append(s)
                 bekend.add(s.casefold())
-        self._zet(nieuw, nu)
+        self._zet(nieuw, nu, regels)
 
-    def zet_op_forum(self, *, nu: dt.datetime) -> None:
+    def zet_op_forum(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """LN_GEHOUDEN → OP_FORUM (§6 step 4). Called by :meth:`Discussietafel.open`."""
-        self._naar(ThemaActie.ZET_OP_FORUM, nu)
+        self._naar(ThemaActie.ZET_OP_FORUM, nu, regels)
 
-    def naar_stuurgroep(self, *, nu: dt.datetime) -> None:
+    def naar_stuurgroep(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """OP_FORUM → IN_UITWERKING_STUURGROEP (§6 step 5: "It elaborates the output into beleidsvoorstellen")."""
-        self._naar(ThemaActie.NAAR_STUURGROEP, nu)
+        self._naar(ThemaActie.NAAR_STUURGROEP, nu, regels)
 
-    def formuleer_beleidsvoorstel(self, *, nu: dt.datetime) -> None:
+    def formuleer_beleidsvoorstel(self, *, nu: dt.datetime, regels: SignaleringRegels = STANDAARD_REGELS) -> None:
         """IN_UITWERKING_STUURGROEP → BELEIDSVOORSTEL. Called by :meth:`Beleidsaanbeveling.formuleer`."""
-        self._naar(ThemaActie.FORMULEER_BELEIDSVOORSTEL, nu)
+        self._naar(ThemaActie.FORMULEER_BELEIDSVOORSTEL, nu, regels)
 
     # ------------------------------------------------------------------ helpers
 
-    def _naar(self, actie: ThemaActie, nu: dt.datetime) -> None:
-        self._zet(THEMA_OVERGANGEN.volgende(self.status, actie), nu)
+    def _naar(self, actie: ThemaActie, nu: dt.datetime, regels: SignaleringRegels) -> None:
+        self._zet(THEMA_OVERGANGEN.volgende(self.status, actie), nu, regels)
 
-    def _zet(self, nieuw: ThemaStatus, nu: dt.datetime) -> None:
+    def _zet(self, nieuw: ThemaStatus, nu: dt.datetime, regels: SignaleringRegels) -> None:
         van, self.status = self.status, nieuw
-        self._emit(ThemaStatusGewijzigd(occurred_at=tijdstip(nu), van=van, **self._velden()))
+        self._emit(ThemaStatusGewijzigd(occurred_at=tijdstip(nu), van=van, **self._velden(regels)))
 
-    def _velden(self) -> dict[str, object]:
-        return {"thema_id": self.thema_id, "naam": self.naam, "aantal_trajecten": self.aantal_trajecten, "status": self.status}
+    def _velden(self, regels: SignaleringRegels) -> dict[str, object]:
+        """The fields of a theme event: the count suppressed for the meso topic (§9 rule 4)."""
+        aantal = suppress_count(self.aantal_trajecten, minimum=regels.minimum_celgrootte)
+        return {"thema_id": self.thema_id, "naam": self.naam, "aantal_trajecten": aantal, "status": self.status}
 
 
 def koppel_signaal(signaal: Signaal, themas: Sequence[Thema], *, regels: SignaleringRegels, nu: dt.datetime) -> None:

@@ -10,6 +10,7 @@ from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
 from jeugdhulp_common.contracts.traject import (
     SamenwerkingsoverlegGehouden,
     SamenwerkingsoverlegGehoudenV1,
+    SamenwerkingsoverlegGehoudenV2,
     TrajectAfgerond,
     TrajectBlokkadeGewijzigd,
 )
@@ -57,6 +58,7 @@ async def traject_afgerond(session: AsyncSession, ev: TrajectAfgerond, meta: Mes
 HANDLERS = {
     SamenwerkingsoverlegGehouden: samenwerkingsoverleg_gehouden,
     SamenwerkingsoverlegGehoudenV1: samenwerkingsoverleg_gehouden,  # old records: the same fields it uses
+    SamenwerkingsoverlegGehoudenV2: samenwerkingsoverleg_gehouden,  # old records: with the names for the gate
     TrajectBlokkadeGewijzigd: traject_blokkade_gewijzigd,
     AanmeldingNietOpgestart: aanmelding_niet_opgestart,
     TrajectAfgerond: traject_afgerond,

@@ -59,7 +59,7 @@ class Werk:
 
 async def _bewaar(session: AsyncSession, *aggs: Any, terugkoppelingen: Sequence[Terugkoppeling] = ()) -> None:
     """Save the aggregates and stage their pending events (in the given order) in the outbox; theme events also go
-    into the theme's history."""
+    into the theme's history, with the theme's exact count (the team's view; the event's own count is suppressed)."""
     await repo.save(session, *aggs)
     events: list[Event] = []
     historie = []
@@ -74,7 +74,7 @@ async def _bewaar(session: AsyncSession, *aggs: Any, terugkoppelingen: Sequence[
                     "gebeurtenis": type(ev).__name__,
                     "status": ev.status.value,
                     "van": ev.van.value if isinstance(ev, ThemaStatusGewijzigd) else None,
-                    "aantal_trajecten": ev.aantal_trajecten,
+                    "aantal_trajecten": agg.aantal_trajecten,
                 }
                 for ev in evs
             ]
@@ -152,7 +152,7 @@ async def nieuw_thema(w: Werk, wie: Principal, naam: str, subthemas: Sequence[st
         bestaand = await repo.find(session, Thema, func.lower(thema_table.c.naam) == naam.strip().lower())
         if bestaand:
             raise RegelGeschonden("a theme with this name exists", veld="naam")
-        thema = Thema.nieuw(uuid.uuid4(), naam, nu=w.klok(), subthemas=subthemas)
+        thema = Thema.nieuw(uuid.uuid4(), naam, nu=w.klok(), subthemas=subthemas, regels=w.regels)
         await _bewaar(session, thema)
         await audit.record(session, wie, audit.AANMAKEN, "Thema", thema.thema_id)
         return thema.thema_id
@@ -161,7 +161,7 @@ async def nieuw_thema(w: Werk, wie: Principal, naam: str, subthemas: Sequence[st
 async def thema_naar_stuurgroep(w: Werk, wie: Principal, thema_id: uuid.UUID) -> None:
     async with w.sessionmaker.begin() as session:
         thema = await repo.get(session, Thema, thema_id, lock=True)
-        thema.naar_stuurgroep(nu=w.klok())
+        thema.naar_stuurgroep(nu=w.klok(), regels=w.regels)
         await _bewaar(session, thema)
         await audit.record(session, wie, "NAAR_STUURGROEP", "Thema", thema_id)
 
@@ -172,7 +172,7 @@ async def thema_naar_stuurgroep(w: Werk, wie: Principal, thema_id: uuid.UUID) ->
 async def plan_sessie(w: Werk, wie: Principal, thema_id: uuid.UUID, datum: dt.date, deelnemers: Sequence[Deelnemer]) -> uuid.UUID:
     async with w.sessionmaker.begin() as session:
         thema = await repo.get(session, Thema, thema_id, lock=True)
-        sessie = LerendNetwerkSessie.plan(uuid.uuid4(), thema, datum, nu=w.klok(), deelnemers=deelnemers)
+        sessie = LerendNetwerkSessie.plan(uuid.uuid4(), thema, datum, nu=w.klok(), deelnemers=deelnemers, regels=w.regels)
         await _bewaar(session, thema, sessie)
         await audit.record(session, wie, "PLANNEN", "LerendNetwerkSessie", sessie.sessie_id)
         return sessie.sessie_id
@@ -201,7 +201,7 @@ async def houd_sessie(w: Werk, wie: Principal, sessie_id: uuid.UUID) -> None:
     async with w.sessionmaker.begin() as session:
         sessie = await repo.get(session, LerendNetwerkSessie, sessie_id, lock=True)
         thema = await repo.get(session, Thema, sessie.thema_id, lock=True)
-        bevindingen = sessie.houd(thema, nu=nu)
+        bevindingen = sessie.houd(thema, nu=nu, regels=w.regels)
         await repo.add_bevindingen(session, bevindingen)
         tks = [terugkoppeling_na_lerend_netwerk(sessie, uuid.uuid4(), nu=nu)] if sessie.organisaties else []
         await _bewaar(session, thema, sessie, terugkoppelingen=tks)
@@ -212,7 +212,7 @@ async def annuleer_sessie(w: Werk, wie: Principal, sessie_id: uuid.UUID) -> None
     async with w.sessionmaker.begin() as session:
         sessie = await repo.get(session, LerendNetwerkSessie, sessie_id, lock=True)
         thema = await repo.get(session, Thema, sessie.thema_id, lock=True)
-        sessie.annuleer(thema, nu=w.klok())
+        sessie.annuleer(thema, nu=w.klok(), regels=w.regels)
         await _bewaar(session, thema, sessie)
         await audit.record(session, wie, "ANNULEREN", "LerendNetwerkSessie", sessie_id)
 
@@ -249,7 +249,7 @@ async def open_tafel(w: Werk, wie: Principal, forum_id: uuid.UUID, thema_id: uui
             if any(s.strip().casefold() not in per_naam for s in subthemas):
                 raise RegelGeschonden("not a bevinding of this theme", veld="subthemas")
             gekozen = [per_naam[s.strip().casefold()] for s in subthemas]
-        tafel = Discussietafel.open(uuid.uuid4(), forum, thema, gekozen, nu=w.klok())
+        tafel = Discussietafel.open(uuid.uuid4(), forum, thema, gekozen, nu=w.klok(), regels=w.regels)
         await _bewaar(session, thema, forum, tafel)
         await audit.record(session, wie, audit.AANMAKEN, "Discussietafel", tafel.tafel_id)
         return tafel.tafel_id
@@ -372,7 +372,7 @@ async def formuleer_aanbeveling(
         if len(set(thema_ids)) != len(thema_ids):
             raise RegelGeschonden("a theme is named twice", veld="themaIds")
         ab = Beleidsaanbeveling.formuleer(
-            uuid.uuid4(), niveau=niveau, themas=themas, tekst=tekst, randvoorwaarden=randvoorwaarden, drempels=drempels, jaar=jaar, nu=w.klok()
+            uuid.uuid4(), niveau=niveau, themas=themas, tekst=tekst, randvoorwaarden=randvoorwaarden, drempels=drempels, jaar=jaar, nu=w.klok(), regels=w.regels
         )
         await _bewaar(session, *themas, ab)
         await audit.record(session, wie, audit.AANMAKEN, "Beleidsaanbeveling", ab.aanbeveling_id)

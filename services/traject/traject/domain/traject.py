@@ -19,6 +19,7 @@ from typing import Any
 
 from jeugdhulp_common.contracts.traject import (
     IdentificerendeGegevens,
+    IdentificerendeKenmerken,
     RondeTafelGehouden,
     SamenwerkingsoverlegGehouden,
     StartgesprekGepland,
@@ -32,6 +33,7 @@ from jeugdhulp_common.contracts.traject import (
 )
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, OverlegSoort, Rol
 from jeugdhulp_common.domain import Aggregaat, RegelGeschonden
+from jeugdhulp_common.tekstnormalisatie import maskeer_namen
 
 from traject.domain.bijlage4 import Sectie
 from traject.domain.kalender import maanden_tussen, plus_maanden
@@ -426,8 +428,11 @@ class Traject(Aggregaat):
 
         The answers are validated against Bijlage 4 (§7); E5a/E5c/E5d/E5e/E7b answers become candidate signals,
         E7a answers theme proposals. Nothing is released: ``SamenwerkingsoverlegGehouden`` (class P, internal
-        topic) goes to signalering for de-identification (§9 rule 2). ``identificerend`` (names, dates, ... the
-        service knows) is completed with the persons holding a role in this traject, so the gate can spot them.
+        topic) goes to signalering for de-identification (§9 rule 2). Data minimisation: the names the traject
+        knows (``identificerend.namen`` and the persons holding a role in this traject) are masked as ``[NAAM]`` in
+        the candidate texts and theme proposals (whole words, case- and accent-insensitive, after the Unicode
+        normalisation signalering's gate uses: look-alike letters and zero-width characters do not hide a name)
+        and never leave traject; the other identifying data (birth dates, age, region) goes along for the gate.
 
         An E4 answer ("Situatie nu") is the reassessed blokkadeStatus (§5.2): if it differs, it is set and
         ``TrajectBlokkadeGewijzigd`` follows (INFERRED).
@@ -444,6 +449,10 @@ class Traject(Aggregaat):
 
         swo = SamenwerkingsoverlegEinde(overleg_id=overleg_id, datum=datum, antwoorden=tuple(antwoorden))
         self.samenwerkingsoverleg_einde = swo
+        basis = identificerend or IdentificerendeGegevens()
+        namen = self._namen(basis)
+        kandidaten = [k.model_copy(update={"tekst": maskeer_namen(k.tekst, namen)}) for k in swo.kandidaat_signalen]
+        voorstellen = [maskeer_namen(v, namen) for v in swo.thema_voorstellen]
         self._emit(
             SamenwerkingsoverlegGehouden(
                 traject_id=self.traject_id,
@@ -451,18 +460,17 @@ class Traject(Aggregaat):
                 soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
                 datum=datum,
                 # no candidate signals once the jongere withdrew the consent to the traject (§9 rule 5)
-                kandidaat_signalen=swo.kandidaat_signalen if self.maakt_signalen else [],
-                thema_voorstellen=swo.thema_voorstellen if self.maakt_signalen else [],
-                identificerend=self._identificerend(identificerend),
+                kandidaat_signalen=kandidaten if self.maakt_signalen else [],
+                thema_voorstellen=voorstellen if self.maakt_signalen else [],
+                identificerend=IdentificerendeKenmerken(geboortedata=basis.geboortedata, leeftijd=basis.leeftijd, regio=basis.regio),
             )
         )
         if swo.situatie_nu is not None:
             self._zet_blokkade(swo.situatie_nu, self.acute_crisis)
 
-    def _identificerend(self, basis: IdentificerendeGegevens | None) -> IdentificerendeGegevens:
-        basis = basis or IdentificerendeGegevens()
-        personen = [r.persoon for r in self.rollen if r.persoon]
-        return basis.model_copy(update={"namen": _uniek([*basis.namen, *personen])})
+    def _namen(self, basis: IdentificerendeGegevens) -> list[str]:
+        """The names to mask: those given and the persons holding a role in this traject."""
+        return _uniek([*basis.namen, *(r.persoon for r in self.rollen if r.persoon)])
 
     def rond_af(
         self,
