@@ -100,6 +100,9 @@ class Event(Contract):
     privacy: ClassVar[PrivacyClass]
     key_field: ClassVar[str]
     producer: ClassVar[str]
+    # Which request field each (camelCase) body field comes from, where the names differ: a refusal of the
+    # event (e.g. too large for the broker) then names the field the caller sent.
+    request_fields: ClassVar[dict[str, str]] = {}
 
     @property
     def key(self) -> str:

@@ -86,12 +86,14 @@ def record_size(row: dict[str, object]) -> int:
 class EventTooLarge(ProblemError):
     """An event that the broker would refuse: the request that made it is refused (413), nothing is written.
 
-    ``errors[].field`` names the event's largest field (its name is the request field it came from).
+    ``errors[].field`` names the request field that the event's largest field came from (``Event.request_fields``;
+    the same name where the event does not say otherwise).
     """
 
     def __init__(self, ev: Event, size: int, limit: int) -> None:
         body = json.loads(encode_body(ev))
-        field = max(body, key=lambda k: len(json.dumps(body[k]))) if isinstance(body, dict) and body else "body"
+        largest = max(body, key=lambda k: len(json.dumps(body[k]))) if isinstance(body, dict) and body else "body"
+        field = type(ev).request_fields.get(largest, largest)
         message = f"the {ev.event_type} event would be {size} bytes; events are limited to {limit} bytes"
         super().__init__(
             413,

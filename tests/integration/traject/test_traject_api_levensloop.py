@@ -250,7 +250,8 @@ async def test_partner_scoping_reads_writes_and_the_audit_log(client, team) -> N
     tid = await nieuw_traject("Tordale")  # Tordale holds the AANMELDER role
     andere = await nieuw_traject("De Hazelaar")
     tordale = await credential("Tordale", Toegangsrol.PARTNER)
-    vreemd = await credential("Pleegzorg West-Vlaanderen", Toegangsrol.PARTNER)
+    pleegzorg = f"Pleegzorg West-Vlaanderen {uuid.uuid4().hex[:6].upper()}"  # no traject of other tests has it
+    vreemd = await credential(pleegzorg, Toegangsrol.PARTNER)
 
     r = await client.get(f"/trajecten/{tid}", headers=tordale)
     assert r.status_code == 200 and r.json()["trajectId"] == str(tid)
@@ -273,14 +274,14 @@ async def test_partner_scoping_reads_writes_and_the_audit_log(client, team) -> N
     assert (await client.get(f"/trajecten/{tid}")).status_code == 401
 
     # A role gives access: after the team assigns a role to Pleegzorg, it reads the traject.
-    await post(client, f"/trajecten/{tid}/rollen", {"rol": "CASEMANAGER", "organisatie": "Pleegzorg West-Vlaanderen"}, team)
+    await post(client, f"/trajecten/{tid}/rollen", {"rol": "CASEMANAGER", "organisatie": pleegzorg}, team)
     assert (await client.get(f"/trajecten/{tid}", headers=vreemd)).status_code == 200
 
     coordinator = await credential("Co-ncept", Toegangsrol.COORDINATOR)
     audit = (await client.get("/audit", params={"aggregateType": "Traject", "aggregateId": str(tid)}, headers=coordinator)).json()
     acties = {(a["organisatie"], a["actie"]) for a in audit}
     assert ("Tordale", "LEZEN") in acties and ("Co-ncept", "ROL_TOEWIJZEN") in acties
-    assert ("Pleegzorg West-Vlaanderen", "LEZEN") in acties
+    assert (pleegzorg, "LEZEN") in acties
 
 
 async def test_every_event_is_on_its_topic_with_key_and_cloudevents_headers_and_no_person_names(client, team) -> None:

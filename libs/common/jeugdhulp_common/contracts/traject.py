@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import datetime as dt
 import uuid
 
@@ -170,6 +172,8 @@ class SamenwerkingsoverlegGehouden(Event):
     proposals (7a), plus what its gate must recognise besides names (``identificerend``); the other answers stay
     in traject. No names: traject masks the names it knows (the role holders') as ``[NAAM]`` in the candidate
     texts and proposals before it stages the event; signalering's gate checks everything else."""
+
+    request_fields: ClassVar[dict[str, str]] = {"kandidaatSignalen": "antwoorden"}
 
     traject_id: uuid.UUID
     overleg_id: uuid.UUID
