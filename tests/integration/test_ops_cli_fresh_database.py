@@ -10,6 +10,8 @@ import uuid
 import asyncpg
 import support
 
+from jeugdhulp_common import topics
+
 
 async def run(module: str, *args: str, env: dict[str, str]) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
@@ -59,6 +61,16 @@ async def test_expected_conditions_are_one_line_not_a_traceback() -> None:
 async def test_rebuild_replays_the_log_into_a_stopped_service_with_a_progress_bar_and_no_second_effect(log_dir) -> None:
     signalen = lambda: support.db_fetchval("signalering", "SELECT count(*) FROM signaal")  # noqa: E731
     inbox = lambda: support.db_fetchval("signalering", "SELECT count(*) FROM inbox")  # noqa: E731
+    # Other tests of the suite publish events that no signalering consumer was running to take: let one catch up
+    # first, so that every event on its topics is in its inbox before the rebuild replays them all.
+    catching_up = support.ServiceProcess("signalering", "consume", log_dir=log_dir).start()
+    try:
+        await support.wait_for(
+            lambda: support.consumer_group_caught_up("signalering", *topics.SERVICE_READS["signalering"]),
+            timeout=240, interval=1, what="signalering's consumer group at the end of its topics",
+        )
+    finally:
+        catching_up.stop()
     before = (await signalen(), await inbox())
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "jeugdhulp_common.ops", "rebuild", "signalering", "--yes", "--follow", cwd=support.ROOT, env=dict(os.environ),
