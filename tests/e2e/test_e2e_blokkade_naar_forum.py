@@ -171,7 +171,7 @@ async def test_blokkade_becomes_recurring_theme_to_forum_backlog_in_one_trace_pe
         f = Flow(procs["aanmelding"].url, procs["traject"].url, procs["signalering"].url, keys)
         PM, CO, P = Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR, Toegangsrol.PARTNER
 
-        thema_id = (await ok(f.s.post("/themas", json={"naam": f"Wachtlijsten residentiele zorg {uuid.uuid4().hex[:6].upper()}"}, headers=f.h(PM)), 201))["themaId"]
+        thema_id = (await ok(f.s.post("/themas", json={"naam": f"Wachtlijsten residentiele zorg reeks {uuid.uuid4().int % 900000 + 100000}"}, headers=f.h(PM)), 201))["themaId"]
         f.aggregaten.add(thema_id)
 
         await traject_met_signaal(f, thema_id, 1)

@@ -93,7 +93,7 @@ async def test_forum_2024_entered_through_the_api_and_read_back(sig, log_dir) ->
 
 async def test_lerend_netwerk_session_to_forum_backlog_and_policy(sig) -> None:
     async with sig.als("COORDINATOR") as co, sig.als("STUURGROEP") as sg, sig.als("PARTNER") as partner:
-        naam = f"Cultuursensitief werken {uuid.uuid4().hex[:6].upper()}"
+        naam = f"Cultuursensitief werken reeks {uuid.uuid4().int % 900000 + 100000}"
         thema_id = (await co.post("/themas", json={"naam": naam})).json()["themaId"]
         # a theme that is only GESIGNALEERD cannot get a session yet
         r = await co.post("/lerend-netwerk/sessies", json={"themaId": thema_id, "datum": "2025-04-01"})

@@ -119,7 +119,7 @@ async def _release(sig, pm, thema_id: str, traject_id: uuid.UUID, tekst: str) ->
 
 async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
     async with sig.als("PLANMAKER") as pm, sig.als("PARTNER") as partner:
-        r = await pm.post("/themas", json={"naam": f"Wachtlijsten {uuid.uuid4().hex[:6].upper()}"})
+        r = await pm.post("/themas", json={"naam": f"Wachtlijsten reeks {uuid.uuid4().int % 900000 + 100000}"})
         assert r.status_code == 201, r.text
         thema_id = r.json()["themaId"]
         t1, t2 = uuid.uuid4(), uuid.uuid4()
