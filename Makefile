@@ -5,12 +5,13 @@ PY     := $(VENV)/bin/python
 STACK  := $(PY) scripts/devstack.py
 PYTEST_ARGS ?=
 
-.PHONY: help install run test unit contracts contracts-release up down status clean credential kafka-subscriber bench lint chaos
+.PHONY: help install run test unit middle contracts contracts-release up down status clean credential kafka-subscriber bench lint chaos
 
 help:
 	@echo "make run        start Kafka, Postgres and the three services (Ctrl-C stops all)"
 	@echo "make test       the whole suite against a throwaway Kafka + Postgres"
 	@echo "make unit       unit tests only (no infrastructure)"
+	@echo "make middle     unit tests + the middle tier (APIs in process on a throwaway Postgres), in seconds"
 	@echo "make contracts  regenerate contracts/ (JSON Schema per event, AsyncAPI) and the integrators' event catalogue"
 	@echo "make up|down|status   the local infrastructure alone"
 
@@ -35,6 +36,10 @@ test: install
 
 unit: install
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
+# Unit tests plus the middle tier (each service's API in process against a throwaway Postgres; no broker traffic).
+middle: install
+	$(STACK) test -- $(PY) -m pytest tests/unit tests/middle -q $(PYTEST_ARGS)
 
 contracts: install
 	$(PY) -m jeugdhulp_common.contracts_export contracts

@@ -23,12 +23,26 @@ from sqlalchemy.orm import Session
 _DEFERRED = "jh_deferred_writes"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+LOCK_TIMEOUT_MS = 5000
+
+
+def make_engine(url: str, *, pool_size: int = 10, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> AsyncEngine:
     # hide_parameters: SQL errors end up in logs; bound values may be personal data (domain guide §9 rule 6).
     # No pool pre-ping: it costs three round trips (BEGIN; ping; ROLLBACK) per checkout. A connection found dead
     # fails that one statement, SQLAlchemy then invalidates the whole pool (every older connection is replaced on
     # its next checkout), and the caller's retry (relay, consumer, client) gets a fresh connection.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=False, pool_recycle=1800, hide_parameters=True)
+    # lock_timeout: a row loaded for change (jeugdhulp_common.unit_of_work) waits at most this long for another
+    # transaction's lock, then the request is refused with 409 instead of holding a connection indefinitely. Set
+    # per connection at connect, so it costs no round trip per transaction.
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=10,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        hide_parameters=True,
+        connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,9 +1,12 @@
 """Building blocks of the pure domain code of every service. No I/O here.
 
-* The domain errors. The HTTP layer (jeugdhulp_common.problems) maps them to problem+json:
-  :class:`OngeldigeOvergang` -> 409, :class:`RegelGeschonden` -> 409 naming ``veld`` in ``errors[].field``,
-  :class:`NietGevonden` -> 404. Request shape errors are 422, raised by pydantic before the domain is reached.
-  Messages must never contain personal data: name the rule, the state and the field, not the values.
+* The domain errors. The HTTP layer maps them ONCE, for every service, to problem+json
+  (``jeugdhulp_common.problems.SOORTEN``): :class:`OngeldigeInvoer` -> 422, :class:`Verboden` -> 403,
+  :class:`NietGevonden` -> 404, :class:`OngeldigeOvergang`, :class:`RegelGeschonden` and
+  :class:`GelijktijdigGewijzigd` -> 409; ``veld`` is named in ``errors[].field``, ``extra`` adds members to the
+  problem, a subclass may set its own ``slug`` (the problem ``type``). Request shape errors are 422, raised by
+  pydantic before the domain is reached. Messages must never contain personal data: name the rule, the state and
+  the field, not the values.
 * :class:`Overgangen` — an aggregate's explicit, read-only transition table ``(toestand, actie) -> nieuwe toestand``.
 * :class:`Aggregaat` — base of every aggregate: its pending contract events (``events``) for the outbox,
   drained with :meth:`Aggregaat.neem_events`.
@@ -23,10 +26,13 @@ from jeugdhulp_common.events import Event
 class DomeinFout(Exception):
     """Base of all domain errors."""
 
-    def __init__(self, message: str, *, veld: str | None = None) -> None:
+    slug: str | None = None  # the problem type of this refusal; None: its kind's (see jeugdhulp_common.problems)
+
+    def __init__(self, message: str, *, veld: str | None = None, extra: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.veld = veld  # the request field the rule is about, if any
+        self.extra = dict(extra or {})  # further problem members (no personal data)
 
 
 class OngeldigeOvergang(DomeinFout):
@@ -45,6 +51,26 @@ class RegelGeschonden(DomeinFout):
 
 class NietGevonden(DomeinFout):
     """The aggregate does not exist, or the caller may not know that it does."""
+
+
+class OngeldigeInvoer(DomeinFout):
+    """A field of the request breaks a rule of the domain (a 422 on that field, not a state conflict)."""
+
+    def __init__(self, veld: str, message: str, *, extra: Mapping[str, object] | None = None) -> None:
+        super().__init__(message, veld=veld, extra=extra)
+
+
+class Verboden(DomeinFout):
+    """The caller may not do this (e.g. act in another organisation's name), whatever the state."""
+
+
+class GelijktijdigGewijzigd(DomeinFout):
+    """The aggregate was changed by another transaction meanwhile (its row lock could not be had in time, or its
+    version moved). Nothing was stored; the client may reload and retry."""
+
+    def __init__(self, aggregaat: str) -> None:
+        super().__init__(f"{aggregaat} was changed by someone else meanwhile; reload it and try again")
+        self.aggregaat = aggregaat
 
 
 S = TypeVar("S", bound=StrEnum)

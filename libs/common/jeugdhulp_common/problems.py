@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -11,10 +12,53 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from jeugdhulp_common.domain import DomeinFout, NietGevonden, OngeldigeOvergang
+from jeugdhulp_common.domain import (
+    DomeinFout,
+    GelijktijdigGewijzigd,
+    NietGevonden,
+    OngeldigeInvoer,
+    OngeldigeOvergang,
+    RegelGeschonden,
+    Verboden,
+)
 from jeugdhulp_common.errors import is_transient
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "https://jeugdhulp.example/problems/"
+
+
+@dataclass(frozen=True)
+class Soort:
+    status: int
+    title: str
+    slug: str
+
+
+# The one mapping of refusals to HTTP, for every service: the same refusal answers the same status and shape
+# everywhere. A subclass takes its nearest base's entry (and may set its own ``slug``).
+SOORTEN: dict[type[DomeinFout], Soort] = {
+    OngeldigeInvoer: Soort(422, "Invalid request", "ongeldige-invoer"),
+    Verboden: Soort(403, "Forbidden", "verboden"),
+    NietGevonden: Soort(404, "Not found", "niet-gevonden"),
+    OngeldigeOvergang: Soort(409, "Transition not allowed", "ongeldige-overgang"),
+    GelijktijdigGewijzigd: Soort(409, "Changed concurrently", "gelijktijdig-gewijzigd"),
+    RegelGeschonden: Soort(409, "Domain rule violated", "regel-geschonden"),
+    DomeinFout: Soort(409, "Domain rule violated", "regel-geschonden"),
+}
+
+
+def soort(exc: DomeinFout) -> Soort:
+    return next(SOORTEN[c] for c in type(exc).__mro__ if c in SOORTEN)
+
+
+def domain_problem(exc: DomeinFout) -> JSONResponse:
+    """The problem+json of a domain refusal (also for routes that catch one to answer it themselves)."""
+    s = soort(exc)
+    extra: dict[str, Any] = dict(exc.extra)
+    if exc.veld:
+        extra["errors"] = [{"field": exc.veld, "type": "domain_rule", "message": exc.message}]
+    detail = f"1 invalid field(s): {exc.veld}" if isinstance(exc, OngeldigeInvoer) else exc.message
+    return problem(s.status, s.title, detail, type_=PROBLEM_TYPE + (exc.slug or s.slug), **extra)
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +107,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomeinFout)
     async def _domain(_: Request, exc: DomeinFout) -> JSONResponse:
-        if isinstance(exc, NietGevonden):
-            return problem(404, "Not found", exc.message)
-        extra: dict[str, Any] = {}
-        if exc.veld:
-            extra["errors"] = [{"field": exc.veld, "type": "domain_rule", "message": exc.message}]
-        title = "Transition not allowed" if isinstance(exc, OngeldigeOvergang) else "Domain rule violated"
-        return problem(409, title, exc.message, **extra)
+        return domain_problem(exc)
 
     app.add_middleware(UnhandledErrors)
 
