@@ -17,10 +17,9 @@ import httpx
 import pytest
 import support
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from jeugdhulp_common.auth import Toegangsrol, create_credential
 from jeugdhulp_common.service import ServiceDefinition, create_app, make_runtime
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,6 @@
 """The middle tier's own plumbing: an app in process, the real database, no broker."""
 
 import pytest
-
 from jeugdhulp_common.auth import Toegangsrol
 
 

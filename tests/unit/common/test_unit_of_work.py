@@ -6,66 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 import uuid
-from dataclasses import dataclass, field
 
 import pytest
 from in_memory import Opslag, in_memory
-from sqlalchemy import Column, Integer, MetaData, Table, Text, Uuid
-from sqlalchemy.dialects.postgresql import JSONB
-
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.codec import laad, naar_json
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen  # noqa: F401 - a registered event type
-from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd, NietGevonden
+from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.events import Event
-from jeugdhulp_common.unit_of_work import Repository, SysteemKlok, UnitOfWork, VasteKlok
-
-_tabel = Table("ding", MetaData(), Column("id", Uuid, primary_key=True), Column("version", Integer), Column("document", JSONB), Column("staat", Text))
-
-
-class Staat(enum.StrEnum):
-    NIEUW = "NIEUW"
-    KLAAR = "KLAAR"
-
-
-@dataclass(frozen=True)
-class Deel:
-    naam: str
-    op: dt.date | None = None
-
-
-@dataclass(eq=False)
-class Ding(Aggregaat):
-    ding_id: uuid.UUID
-    staat: Staat = Staat.NIEUW
-    delen: tuple[Deel, ...] = ()
-    labels: frozenset[str] = frozenset()
-    sinds: dt.datetime | None = None
-    extra: dict[str, int] = field(default_factory=dict)
-
-    def klaar(self, ev: Event) -> None:
-        self.staat = Staat.KLAAR
-        self._emit(ev)
-
-
-class DingRepository(Repository[Ding]):
-    table = _tabel
-    aggregaat = Ding
-    naam = "Ding"
-
-    def sleutel(self, d: Ding) -> uuid.UUID:
-        return d.ding_id
-
-    def kolommen(self, d: Ding) -> dict[str, str]:
-        return {"staat": d.staat.value}
-
-
-class DingUnitOfWork(UnitOfWork):
-    repositories = {"dingen": DingRepository}
-    dingen: DingRepository
-
+from jeugdhulp_common.unit_of_work import SysteemKlok, VasteKlok
+from probe_aggregaat import Deel, Ding, DingUnitOfWork, Staat
 
 P = Principal(credential_id=uuid.uuid4(), organisatie="ORG", rollen=frozenset())
 
@@ -102,7 +53,7 @@ async def test_added_and_changed_aggregates_saved_events_staged_in_order_and_aud
         uow.audit("AANMAKEN", "Ding", a.ding_id, b.ding_id)
     assert [e.event_id.int for e in uow.gepubliceerd] == [1, 3, 2]
     assert [(r.actie, r.ids) for r in uow.geaudit] == [("AANMAKEN", (a.ding_id, b.ding_id))]
-    rij = opslag.tabel("ding")[a.ding_id]
+    rij = opslag.tabel("uow_probe")[a.ding_id]
     assert rij["version"] == 1 and rij["staat"] == "KLAAR" and rij["document"]["staat"] == "KLAAR"
 
     uow2 = in_memory(DingUnitOfWork, opslag, principal=P)
@@ -110,7 +61,7 @@ async def test_added_and_changed_aggregates_saved_events_staged_in_order_and_aud
         geladen = await uow2.dingen.get(a.ding_id)
         assert await uow2.dingen.get(a.ding_id) is geladen  # seen once
         geladen.klaar(_event(4))
-    assert opslag.tabel("ding")[a.ding_id]["version"] == 2 and [e.event_id.int for e in uow2.gepubliceerd] == [4]
+    assert opslag.tabel("uow_probe")[a.ding_id]["version"] == 2 and [e.event_id.int for e in uow2.gepubliceerd] == [4]
 
 
 async def test_an_exception_writes_nothing_and_reads_are_not_saved() -> None:
@@ -124,10 +75,10 @@ async def test_an_exception_writes_nothing_and_reads_are_not_saved() -> None:
             (await uow.dingen.get(a.ding_id)).klaar(_event(5))
             uow.audit("KLAAR", "Ding", a.ding_id)
             raise RuntimeError("refused")
-    assert opslag.tabel("ding")[a.ding_id]["version"] == 1 and uow.gepubliceerd == [] and uow.geaudit == []
+    assert opslag.tabel("uow_probe")[a.ding_id]["version"] == 1 and uow.gepubliceerd == [] and uow.geaudit == []
     async with uow:
         (await uow.dingen.lees(a.ding_id)).staat = Staat.KLAAR
-    assert opslag.tabel("ding")[a.ding_id]["document"]["staat"] == "NIEUW"
+    assert opslag.tabel("uow_probe")[a.ding_id]["document"]["staat"] == "NIEUW"
     with pytest.raises(NietGevonden):
         async with uow:
             await uow.dingen.get(uuid.uuid4())
@@ -141,7 +92,7 @@ async def test_a_moved_version_is_a_concurrent_change() -> None:
     with pytest.raises(GelijktijdigGewijzigd):
         async with uow:
             await uow.dingen.get(a.ding_id)
-            opslag.tabel("ding")[a.ding_id]["version"] = 7  # another writer, meanwhile
+            opslag.tabel("uow_probe")[a.ding_id]["version"] = 7  # another writer, meanwhile
     with pytest.raises(ValueError):
         in_memory(DingUnitOfWork).audit("X", "Ding", a.ding_id)
 
