@@ -37,9 +37,9 @@ test: install
 unit: install
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
 
-# Unit tests plus the middle tier (each service's API in process against a throwaway Postgres; no broker traffic).
+# Unit tests plus the middle tier (each service's API in process against a throwaway Postgres; no broker).
 middle: install
-	$(STACK) test -- $(PY) -m pytest tests/unit tests/middle -q $(PYTEST_ARGS)
+	$(STACK) test --no-kafka -- $(PY) -m pytest tests/unit tests/middle -q $(PYTEST_ARGS)
 
 contracts: install
 	$(PY) -m jeugdhulp_common.contracts_export contracts

@@ -1190,13 +1190,16 @@ def cmd_test(args) -> int:
     cfg = Config.load(state_dir)
     try:
         started = time.monotonic()
-        bring_up(cfg)
-        log(f"test stack up in {time.monotonic() - started:.1f} s ({state_dir})")
-        os.environ.update(cfg.env_vars())
+        bring_up(cfg, kafka=not args.no_kafka)
+        log(f"test stack up in {time.monotonic() - started:.1f} s ({state_dir}){' without Kafka' if args.no_kafka else ''}")
+        env = cfg.env_vars()
+        if args.no_kafka:  # no broker: no broker settings either (the clients' defaults are never used)
+            env = {k: v for k, v in env.items() if "KAFKA" not in k}
+        os.environ.update(env)
         return run_command(command)
     finally:
         with signals_held("tearing down, please wait", reraise=False):
-            bring_down(cfg)
+            bring_down(cfg, kafka=not args.no_kafka)
             if args.keep:
                 log(f"kept {state_dir}")
             else:
@@ -1430,6 +1433,7 @@ def parser() -> argparse.ArgumentParser:
         commands.add_parser(name, parents=[state], help=text).set_defaults(handler=handler)
     test = commands.add_parser("test", help="run a command against a throwaway stack on free ports")
     test.add_argument("--keep", action="store_true", help="keep the temporary state dir afterwards")
+    test.add_argument("--no-kafka", action="store_true", help="Postgres only (the middle test tier needs no broker)")
     test.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG...]")
     test.set_defaults(handler=cmd_test)
     return top
