@@ -19,6 +19,7 @@ from jeugdhulp_common.service import Runtime
 
 from signalering.domain.rapportage import Doelgroep, Periode, Rapport, voor_doelgroep
 from signalering.entrypoints import rapportage_weergave as weergave
+from signalering.entrypoints.schemas import RapportOut
 from signalering.service_layer import rapportage
 from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 
@@ -49,8 +50,8 @@ def routers(rt: Runtime) -> list[APIRouter]:
             uow.audit(f"LEZEN_{gewenst.value}", RAPPORT, f"{exact.periode.van}..{exact.periode.tot}")
         return voor_doelgroep(exact, gewenst, minimum=minimum)
 
-    @r.get("/rapportage", response_model=weergave.RapportOut, response_model_by_alias=True)
-    async def rapport_json(jaar: Jaar = None, van: Van = None, tot: Tot = None, doelgroep: Doel = None, wie: Principal = Depends(wie_dan_ook)) -> weergave.RapportOut:
+    @r.get("/rapportage", response_model=RapportOut, response_model_by_alias=True)
+    async def rapport_json(jaar: Jaar = None, van: Van = None, tot: Tot = None, doelgroep: Doel = None, wie: Principal = Depends(wie_dan_ook)) -> RapportOut:
         """Tabel 1–4, non-starts, blokkade, afronding reasons and the signalering funnel of a year or a period
         (default: every year with data). ``null`` = suppressed."""
         return weergave.als_json(await maak(wie, jaar, van, tot, doelgroep))

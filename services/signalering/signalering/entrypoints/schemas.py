@@ -12,6 +12,7 @@ from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, ActiepuntAd
 from pydantic import Field
 
 from signalering.domain import ForumVorm, PostItVraag
+from signalering.domain.rapportage import Doelgroep
 
 In = RequestBody
 Uit = ResponseBody
@@ -320,3 +321,59 @@ class AanbevelingUit(Uit):
     jaar: int
     status: str
     teruggekoppeld_aan: list[str]
+
+
+# ------------------------------------------------------------------ the report (GET /rapportage; CSV and HTML are made
+# from the same Rapport in rapportage_weergave)
+
+Aantal = int | None  # None: suppressed (a count from 1 to the minimum − 1, or its complement)
+
+
+class Tabel1KolomOut(Uit):
+    label: str
+    van: dt.date
+    tot: dt.date
+    nieuwe_aanmeldingen: Aantal
+    opstart: Aantal
+    afronding: Aantal
+    niet_opgestart: Aantal
+    lopend_begin: Aantal
+    lopend_eind: Aantal
+
+
+class TrechterOut(Uit):
+    signalen_vrijgegeven_per_thema: dict[str, Aantal]
+    themas_per_status: dict[str, Aantal]
+    lerend_netwerk_sessies: dict[str, Aantal]
+    forum_discussietafels: dict[str, Aantal]
+    actiepunten: dict[str, Aantal]
+    beleidsaanbevelingen_per_niveau: dict[str, Aantal]
+
+
+class KruiscelOut(Uit):
+    leeftijd: str
+    regio: str
+    aanmelder_categorie: str
+    aantal: int
+
+
+class RapportOut(Uit):
+    """A report of one period for one audience. ``null`` counts are suppressed (§9 rule 4)."""
+
+    periode_van: dt.date
+    periode_tot: dt.date
+    doelgroep: Doelgroep
+    minimum_cel: int | None
+    toelichting: str
+    tabel1: list[Tabel1KolomOut]
+    totaal_trajecten: Aantal
+    tabel2_leeftijd: dict[str, Aantal]
+    tabel3_regio: dict[str, Aantal]
+    tabel4_aanmelder: dict[str, dict[str, Aantal]]
+    niet_opgestart_reden: dict[str, Aantal]
+    niet_opgestart_alternatief_advies: dict[str, Aantal]
+    blokkade_bij_start: dict[str, Aantal]
+    blokkade_bij_einde: dict[str, Aantal]
+    afronding_redenen: dict[str, Aantal]
+    trechter: TrechterOut
+    kruistabel: list[KruiscelOut] | None = None
