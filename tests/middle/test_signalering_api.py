@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from jeugdhulp_common.auth import Toegangsrol as R
 from jeugdhulp_common.contracts.signalering import SignaalVrijgegeven, TerugkoppelingVerstuurd
 from jeugdhulp_common.contracts.traject import IdentificerendeGegevens, KandidaatSignaal, SamenwerkingsoverlegGehoudenV2
-from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, SignaalSoort
-from signalering.service_layer.intake import samenwerkingsoverleg_gehouden
+from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
+from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RedenNietOpstart, RegioELZ, SignaalSoort
+from signalering.service_layer.intake import aanmelding_niet_opgestart, samenwerkingsoverleg_gehouden
 
 PROBLEMS = "https://jeugdhulp.example/problems/"
 
@@ -27,14 +28,27 @@ async def sig(in_process):
     return await in_process("signalering")
 
 
+def _reeks() -> int:
+    """A number that makes a text of this run unique (hex would read as a Dutch postcode to the gate)."""
+    return uuid.uuid4().int % 900000 + 100000
+
+
 def _naam(prefix: str) -> str:
-    return f"{prefix} reeks {uuid.uuid4().int % 900000 + 100000}"
+    return f"{prefix} reeks {_reeks()}"
 
 
-async def _concept(sig, tekst: str, namen: list[str]) -> str:
-    """A CONCEPT signal from an (old, version 2) overleg that still brings the names for the gate; its id."""
+async def _verwerk(sig, handler, ev) -> None:
+    """What the consumer does with a delivered event: the handler in a transaction."""
+    async with async_sessionmaker(sig.engine).begin() as session:
+        await handler(session, ev, None)
+
+
+async def _concept(sig, tekst: str, namen: list[str], traject_id: uuid.UUID | None = None) -> str:
+    """A CONCEPT signal from an (old, version 2) overleg that still brings the names for the gate; its id (found
+    by its traject, kept while CONCEPT, and its text)."""
+    traject_id = traject_id or uuid.uuid4()
     ev = SamenwerkingsoverlegGehoudenV2(
-        traject_id=uuid.uuid4(),
+        traject_id=traject_id,
         overleg_id=uuid.uuid4(),
         soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE,
         datum=dt.date(2025, 3, 14),
@@ -42,10 +56,9 @@ async def _concept(sig, tekst: str, namen: list[str]) -> str:
         thema_voorstellen=[],
         identificerend=IdentificerendeGegevens(namen=namen, geboortedata=[dt.date(2011, 5, 17)], leeftijd=13, regio=RegioELZ.WESTHOEK),
     )
-    async with async_sessionmaker(sig.engine).begin() as session:
-        await samenwerkingsoverleg_gehouden(session, ev, None)  # type: ignore[arg-type]
+    await _verwerk(sig, samenwerkingsoverleg_gehouden, ev)
     return str(
-        await support.db_fetchval("signalering", "SELECT signaal_id FROM signaal WHERE data->>'tekst' = $1 AND status = 'CONCEPT'", tekst)
+        await support.db_fetchval("signalering", "SELECT signaal_id FROM signaal WHERE traject_id = $1 AND data->>'tekst' = $2", traject_id, tekst)
     )
 
 
@@ -150,7 +163,7 @@ async def test_theme_pages_cover_the_list_in_name_order(sig) -> None:
 
 async def test_gate_refuses_a_name_through_the_api_and_releases_after_the_edit(sig) -> None:
     naam = "Zoltana Vermeulenaere"
-    tekst = f"{naam} wachtte acht maanden op een plaats ({uuid.uuid4().hex[:6]})."
+    tekst = f"{naam} wachtte acht maanden op een plaats."
     signaal_id = await _concept(sig, tekst, [naam])
     async with sig.als(R.PLANMAKER) as pm:
         r = await pm.get(f"/signalen/{signaal_id}")
@@ -240,3 +253,57 @@ async def test_lerend_netwerk_session_to_forum_backlog_and_policy(sig) -> None:
     # feedback after the LN, the actiepunt and the aanbeveling: staged for the meso topic
     refs = {json.loads(e["payload"])["inhoudRef"] for e in await sig.outbox(TerugkoppelingVerstuurd.event_type)}
     assert {f"lerend-netwerk:{sessie}", f"actiepunt:{ap}"} <= refs
+
+
+async def test_theme_recurs_at_the_second_distinct_traject_only(sig) -> None:
+    async with sig.als(R.PLANMAKER) as pm, sig.als(R.PARTNER) as partner:
+        r = await pm.post("/themas", json={"naam": _naam("Wachtlijsten")})
+        assert r.status_code == 201, r.text
+        thema_id = r.json()["themaId"]
+        t1, t2 = uuid.uuid4(), uuid.uuid4()
+
+        async def vrijgeven(traject_id: uuid.UUID, tekst: str) -> None:
+            signaal_id = await _concept(sig, tekst, [], traject_id)
+            r = await pm.post(f"/signalen/{signaal_id}/vrijgeven", json={"themaIds": [thema_id]})
+            assert r.status_code == 200 and r.json()["status"] == "GEKOPPELD", r.text
+
+        await vrijgeven(t1, "Lange wachttijd voor residentiele opvang.")
+        await vrijgeven(t1, "Opnieuw geen vrije plaats in de regio.")  # same traject, 2nd signal
+        thema = (await pm.get(f"/themas/{thema_id}")).json()
+        assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1 and thema["aantalSignalen"] == 2
+        # a partner sees no small count (1..4 suppressed), the team does
+        gedeeld = (await partner.get(f"/themas/{thema_id}")).json()
+        assert gedeeld["aantalTrajecten"] is None and gedeeld["aantalSignalen"] is None
+
+        await vrijgeven(t2, "Ook hier een wachttijd van maanden.")  # 2nd distinct traject
+        thema = (await pm.get(f"/themas/{thema_id}")).json()
+        assert thema["status"] == "BACKLOG" and thema["aantalTrajecten"] == 2
+        assert [(h["gebeurtenis"], h["status"], h["aantalTrajecten"]) for h in thema["historie"]] == [
+            ("ThemaAangemaakt", "GESIGNALEERD", 0),
+            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
+            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
+            ("SIGNAAL_GEKOPPELD", "BACKLOG", 2),
+            ("ThemaTerugkerend", "TERUGKEREND", 2),
+            ("ThemaStatusGewijzigd", "BACKLOG", 2),
+        ]
+        backlog = (await pm.get("/lerend-netwerk/backlog", params={"limit": 200})).json()["items"]
+        assert thema_id in {t["themaId"] for t in backlog}
+        assert backlog == sorted(backlog, key=lambda t: (-t["aantalTrajecten"], t["laatsteSignaalOp"] is None))
+        buiten = (await partner.get("/lerend-netwerk/backlog", params={"limit": 200})).json()["items"]
+        assert not [t for t in buiten if t["aantalTrajecten"] is not None and 1 <= t["aantalTrajecten"] <= 4]
+
+
+async def test_a_reader_outside_the_team_never_sees_a_count_from_1_to_4(sig) -> None:
+    for _ in range(2):
+        ev = AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_INSTEMMING)
+        await _verwerk(sig, aanmelding_niet_opgestart, ev)
+    async with sig.als(R.COORDINATOR) as co, sig.als(R.PARTNER) as partner, sig.als(R.STUURGROEP) as sg:
+        exact = next(r for r in (await co.get("/tellingen")).json()["items"] if r["code"] == "GEEN_INSTEMMING")
+        assert exact["aantal"] >= 2
+        for lezer in (partner, sg):
+            r = await lezer.get("/tellingen")
+            assert r.status_code == 200, r.text
+            aantallen = [x["aantal"] for x in r.json()["items"]]
+            assert not [a for a in aantallen if a is not None and 1 <= a <= 4], aantallen
+            if exact["aantal"] <= 4:
+                assert None in aantallen

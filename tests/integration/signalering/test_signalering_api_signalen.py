@@ -1,5 +1,5 @@
-"""The de-identification gate, intake, recurrence and counts from delivered events — through the real service,
-broker and database (access, paging and the refusals without the broker: tests/middle/test_signalering_api.py)."""
+"""The de-identification gate, intake and counts from delivered events — through the real service, broker and
+database (access, paging, refusals, recurrence and small cells without the broker: tests/middle/test_signalering_api.py)."""
 
 from __future__ import annotations
 
@@ -92,52 +92,6 @@ async def test_redelivered_overleg_creates_no_duplicates(sig) -> None:
         assert len(lijst) == 1
 
 
-async def _release(sig, pm, thema_id: str, traject_id: uuid.UUID, tekst: str) -> None:
-    voor = {s["signaalId"] for s in await concepten(pm)}
-    await publiceer(overleg(sig.scanner, traject_id=traject_id, kandidaten=[(SignaalSoort.DREMPEL, tekst)]))
-
-    async def nieuw():
-        return [s for s in await concepten(pm) if s["signaalId"] not in voor and s["tekst"] == tekst]
-
-    (s,) = await support.wait_for(nieuw, timeout=60, what="new concept")
-    r = await pm.post(f"/signalen/{s['signaalId']}/vrijgeven", json={"themaIds": [thema_id]})
-    assert r.status_code == 200, r.text
-    assert r.json()["status"] == "GEKOPPELD"
-
-
-async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
-    async with sig.als("PLANMAKER") as pm, sig.als("PARTNER") as partner:
-        r = await pm.post("/themas", json={"naam": f"Wachtlijsten reeks {uuid.uuid4().int % 900000 + 100000}"})
-        assert r.status_code == 201, r.text
-        thema_id = r.json()["themaId"]
-        t1, t2 = uuid.uuid4(), uuid.uuid4()
-
-        await _release(sig, pm, thema_id, t1, "Lange wachttijd voor residentiele opvang.")
-        await _release(sig, pm, thema_id, t1, "Opnieuw geen vrije plaats in de regio.")  # same traject, 2nd signal
-        thema = (await pm.get(f"/themas/{thema_id}")).json()
-        assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1 and thema["aantalSignalen"] == 2
-        # a partner sees no small count (1..4 suppressed), the team does
-        gedeeld = (await partner.get(f"/themas/{thema_id}")).json()
-        assert gedeeld["aantalTrajecten"] is None and gedeeld["aantalSignalen"] is None
-        assert thema_id not in {t["themaId"] for t in await alle(partner, "/lerend-netwerk/backlog")}
-
-        await _release(sig, pm, thema_id, t2, "Ook hier een wachttijd van maanden.")  # 2nd distinct traject
-        thema = (await pm.get(f"/themas/{thema_id}")).json()
-        assert thema["status"] == "BACKLOG" and thema["aantalTrajecten"] == 2
-        assert [(h["gebeurtenis"], h["status"], h["aantalTrajecten"]) for h in thema["historie"]] == [
-            ("ThemaAangemaakt", "GESIGNALEERD", 0),
-            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
-            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
-            ("SIGNAAL_GEKOPPELD", "BACKLOG", 2),
-            ("ThemaTerugkerend", "TERUGKEREND", 2),
-            ("ThemaStatusGewijzigd", "BACKLOG", 2),
-        ]
-        backlog = await alle(pm, "/lerend-netwerk/backlog")
-        assert thema_id in {t["themaId"] for t in backlog}
-        assert not [t for t in await alle(partner, "/lerend-netwerk/backlog") if t["aantalTrajecten"] is not None and 1 <= t["aantalTrajecten"] <= 4]
-        assert backlog == sorted(backlog, key=lambda t: (-t["aantalTrajecten"], t["laatsteSignaalOp"] is None))
-
-
 async def test_anonymous_counts_from_micro_events(sig) -> None:
     async with sig.als("COORDINATOR") as co:
         tid = uuid.uuid4()
@@ -209,23 +163,3 @@ async def test_findings_shown_levensdomeinen_with_a_name_refused_released_signal
         for veld in ("tekst", "levensdomeinen"):
             waarden = vrijgegeven[veld] if isinstance(vrijgegeven[veld], list) else [vrijgegeven[veld]]
             assert all(detecteer(w) == [] for w in waarden), veld
-
-
-async def test_partner_never_sees_a_count_from_1_to_4(sig) -> None:
-    async with sig.als("COORDINATOR") as co, sig.als("PARTNER") as partner, sig.als("STUURGROEP") as sg:
-        evs = [
-            AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_INSTEMMING)
-            for _ in range(2)
-        ]
-        await publiceer(*evs)
-
-        async def geteld():
-            rows = await alle(co, "/tellingen")
-            return next((r for r in rows if r["code"] == "GEEN_INSTEMMING" and r["aantal"] >= 2), None)
-
-        exact = await support.wait_for(geteld, timeout=60, what="counts")
-        assert 1 <= exact["aantal"] <= 4  # the team sees the exact small count
-        for lezer in (partner, sg):
-            aantallen = [x["aantal"] for x in await alle(lezer, "/tellingen")]
-            assert not [a for a in aantallen if a is not None and 1 <= a <= 4], aantallen
-            assert None in aantallen
