@@ -13,14 +13,14 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from jeugdhulp_common.contracts.signalering import ThemaStatusGewijzigd
 from jeugdhulp_common.db import add_to, insert_rows
 from jeugdhulp_common.domain import NietGevonden, OngeldigeInvoer
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.unit_of_work import Repository
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,25 +52,35 @@ from signalering.domain import (
 )
 
 
-class _Lijst:
-    """A page of a list: the aggregates of ``table`` matching ``where`` in ``order_by`` order, and their count."""
+A = TypeVar("A")
 
-    async def pagina(
-        self: Any, *where: ColumnElement[bool], order_by: Sequence[Any], limit: int, offset: int
-    ) -> tuple[list[Any], int]:
+
+class _Opslag(Repository[A]):
+    """A signalering repository: declared with its table and the aggregate's id field (the table's key column),
+    ``class XRepository(_Opslag[X], tabel=x_table, veld="x_id")``; the aggregate type names it in messages."""
+
+    veld: ClassVar[str]
+
+    def __init_subclass__(cls, *, tabel: Table | None = None, veld: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if tabel is not None and veld is not None:
+            cls.table, cls.veld = als_document(tabel, veld), veld
+        if "aggregaat" in cls.__dict__ and "naam" not in cls.__dict__:
+            cls.naam = cls.aggregaat.__name__
+
+    def sleutel(self, aggregaat: A) -> uuid.UUID:
+        return getattr(aggregaat, self.veld)
+
+    async def pagina(self, *where: ColumnElement[bool], order_by: Sequence[Any], limit: int, offset: int) -> tuple[list[A], int]:
+        """A page of a list (read only): the aggregates matching ``where`` in ``order_by`` order, and their count."""
         t = self.table
         rows = await self.session.execute(select(t.c.document).where(*where).order_by(*order_by).limit(limit).offset(offset))
         totaal = (await self.session.execute(select(func.count()).select_from(t).where(*where))).scalar_one()
         return [self.uit_document(d) for d in rows.scalars()], int(totaal)
 
 
-class SignaalRepository(_Lijst, Repository[Signaal]):
-    table = als_document(signaal_table, "signaal_id")
+class SignaalRepository(_Opslag[Signaal], tabel=signaal_table, veld="signaal_id"):
     aggregaat = Signaal
-    naam = "Signaal"
-
-    def sleutel(self, s: Signaal) -> uuid.UUID:
-        return s.signaal_id
 
     def kolommen(self, s: Signaal) -> Mapping[str, Any]:
         # traject_id only while CONCEPT: the domain drops it on release, and NULL is written here
@@ -88,20 +98,15 @@ class SignaalRepository(_Lijst, Repository[Signaal]):
         return await self.pagina(*where, order_by=[t.c.aangemaakt_op, t.c.id], limit=limit, offset=offset)
 
 
-class ThemaRepository(_Lijst, Repository[Thema]):
+class ThemaRepository(_Opslag[Thema], tabel=thema_table, veld="thema_id"):
     """Themes; every theme event and every linked signal also goes into the theme's history, with the theme's exact
     count (the team's view; the event's own count is suppressed)."""
 
-    table = als_document(thema_table, "thema_id")
     aggregaat = Thema
-    naam = "Thema"
 
     def __init__(self, session: AsyncSession) -> None:
         super().__init__(session)
         self._historie: list[dict[str, Any]] = []
-
-    def sleutel(self, t: Thema) -> uuid.UUID:
-        return t.thema_id
 
     def kolommen(self, t: Thema) -> Mapping[str, Any]:
         return {"naam": t.naam, "status": t.status.value, "aantal_trajecten": t.aantal_trajecten, "laatste_signaal_op": t.laatste_signaal_op}
@@ -172,37 +177,22 @@ def _historie(t: Thema, op: dt.datetime, gebeurtenis: str, ev: Any) -> dict[str,
     }
 
 
-class SessieRepository(Repository[LerendNetwerkSessie]):
-    table = als_document(sessie_table, "sessie_id")
+class SessieRepository(_Opslag[LerendNetwerkSessie], tabel=sessie_table, veld="sessie_id"):
     aggregaat = LerendNetwerkSessie
-    naam = "LerendNetwerkSessie"
-
-    def sleutel(self, s: LerendNetwerkSessie) -> uuid.UUID:
-        return s.sessie_id
 
     def kolommen(self, s: LerendNetwerkSessie) -> Mapping[str, Any]:
         return {"thema_id": s.thema_id, "status": s.status.value, "datum": s.datum}
 
 
-class ForumRepository(Repository[Forum]):
-    table = als_document(forum_table, "forum_id")
+class ForumRepository(_Opslag[Forum], tabel=forum_table, veld="forum_id"):
     aggregaat = Forum
-    naam = "Forum"
-
-    def sleutel(self, f: Forum) -> uuid.UUID:
-        return f.forum_id
 
     def kolommen(self, f: Forum) -> Mapping[str, Any]:
         return {"datum": f.datum, "vorm": f.vorm.value}
 
 
-class TafelRepository(Repository[Discussietafel]):
-    table = als_document(tafel_table, "tafel_id")
+class TafelRepository(_Opslag[Discussietafel], tabel=tafel_table, veld="tafel_id"):
     aggregaat = Discussietafel
-    naam = "Discussietafel"
-
-    def sleutel(self, t: Discussietafel) -> uuid.UUID:
-        return t.tafel_id
 
     def kolommen(self, t: Discussietafel) -> Mapping[str, Any]:
         return {"forum_id": t.forum_id, "thema_id": t.thema_id, "status": t.status.value}
@@ -216,13 +206,8 @@ class TafelRepository(Repository[Discussietafel]):
         return [self.uit_document(d) for d in (await self.session.execute(select(self.table.c.document))).scalars()]
 
 
-class ActiepuntRepository(_Lijst, Repository[Actiepunt]):
-    table = als_document(actiepunt_table, "actiepunt_id")
+class ActiepuntRepository(_Opslag[Actiepunt], tabel=actiepunt_table, veld="actiepunt_id"):
     aggregaat = Actiepunt
-    naam = "Actiepunt"
-
-    def sleutel(self, a: Actiepunt) -> uuid.UUID:
-        return a.actiepunt_id
 
     def kolommen(self, a: Actiepunt) -> Mapping[str, Any]:
         return {"tafel_id": a.tafel_id, "status": a.status.value, "aangemaakt_op": a.aangemaakt_op, "laatst_gesignaleerd_op": a.laatst_gesignaleerd_op}
@@ -258,13 +243,8 @@ class ActiepuntRepository(_Lijst, Repository[Actiepunt]):
         return uit
 
 
-class AanbevelingRepository(_Lijst, Repository[Beleidsaanbeveling]):
-    table = als_document(aanbeveling_table, "aanbeveling_id")
+class AanbevelingRepository(_Opslag[Beleidsaanbeveling], tabel=aanbeveling_table, veld="aanbeveling_id"):
     aggregaat = Beleidsaanbeveling
-    naam = "Beleidsaanbeveling"
-
-    def sleutel(self, a: Beleidsaanbeveling) -> uuid.UUID:
-        return a.aanbeveling_id
 
     def kolommen(self, a: Beleidsaanbeveling) -> Mapping[str, Any]:
         return {"niveau": a.niveau.value, "jaar": a.jaar, "status": a.status.value}
@@ -278,15 +258,10 @@ class AanbevelingRepository(_Lijst, Repository[Beleidsaanbeveling]):
         return list((await self.session.execute(q)).scalars())
 
 
-class TerugkoppelingRepository(Repository[Terugkoppeling]):
+class TerugkoppelingRepository(_Opslag[Terugkoppeling], tabel=terugkoppeling_table, veld="terugkoppeling_id"):
     """Feedback sent: only ever added (its columns, no document: it is never loaded again)."""
 
-    table = als_document(terugkoppeling_table, "terugkoppeling_id")
     aggregaat = Terugkoppeling
-    naam = "Terugkoppeling"
-
-    def sleutel(self, t: Terugkoppeling) -> uuid.UUID:
-        return t.terugkoppeling_id
 
     def kolommen(self, t: Terugkoppeling) -> Mapping[str, Any]:
         return {"van_niveau": t.van_niveau.value, "naar_organisaties": list(t.naar_organisaties), "inhoud_ref": t.inhoud_ref, "verstuurd_op": t.verstuurd_op}
