@@ -64,6 +64,16 @@ async def ok(resp_coro, expect: int = 200) -> dict:
     return r.json()
 
 
+async def alle(client, pad: str, headers: dict, **params) -> list[dict]:
+    """Every item of one of signalering's paged lists."""
+    uit: list[dict] = []
+    while True:
+        page = await ok(client.get(pad, params={**params, "limit": 200, "offset": len(uit)}, headers=headers))
+        uit += page["items"]
+        if not page["items"] or len(uit) >= page["total"]:
+            return uit
+
+
 async def traject_met_signaal(f: Flow, thema_id: str, nr: int) -> tuple[str, str, str]:
     """One aanmelding through to a released signal linked to ``thema_id``. Returns (aanmelding, traject, signaal) ids."""
     merk = uuid.uuid4().hex[:10]
@@ -135,7 +145,7 @@ async def traject_met_signaal(f: Flow, thema_id: str, nr: int) -> tuple[str, str
 
     # signalering consumes SamenwerkingsoverlegGehouden → a CONCEPT, with the name detected
     async def concept() -> dict | None:
-        lijst = await ok(f.s.get("/signalen", params={"status": "CONCEPT"}, headers=f.h(PM)))
+        lijst = await alle(f.s, "/signalen", f.h(PM), status="CONCEPT")
         mijn = [s for s in lijst if "wachtlijst voor residentiele opvang" in s["tekst"] and s["soort"] == "DREMPEL"]
         assert len(mijn) <= 1, mijn
         return mijn[0] if mijn else None
@@ -179,13 +189,13 @@ async def test_blokkade_becomes_recurring_theme_to_forum_backlog_in_one_trace_pe
         assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1, thema  # not recurring at the first
         gedeeld = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(P)))
         assert gedeeld["aantalTrajecten"] is None, gedeeld  # a partner never sees a small count
-        assert thema_id not in {t["themaId"] for t in await ok(f.s.get("/lerend-netwerk/backlog", headers=f.h(P)))}
+        assert thema_id not in {t["themaId"] for t in await alle(f.s, "/lerend-netwerk/backlog", f.h(P))}
 
         await traject_met_signaal(f, thema_id, 2)
         thema = await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(PM)))
         assert thema["aantalTrajecten"] == 2 and thema["status"] == "BACKLOG", thema
         assert "ThemaTerugkerend" in [h["gebeurtenis"] for h in thema["historie"]], thema["historie"]
-        assert thema_id in {t["themaId"] for t in await ok(f.s.get("/lerend-netwerk/backlog", headers=f.h(P)))}
+        assert thema_id in {t["themaId"] for t in await alle(f.s, "/lerend-netwerk/backlog", f.h(P))}
 
         sessie = await ok(
             f.s.post(
@@ -200,7 +210,7 @@ async def test_blokkade_becomes_recurring_theme_to_forum_backlog_in_one_trace_pe
         subthemas = ["Wachttijd residentiele opvang", "Overbrugging tijdens de wachttijd"]
         await ok(f.s.patch(f"/lerend-netwerk/sessies/{sessie_id}/uitkomst", json={"subthemas": subthemas, "verslag": "Verslag."}, headers=f.h(CO)))
         assert (await ok(f.s.post(f"/lerend-netwerk/sessies/{sessie_id}/houden", headers=f.h(CO))))["status"] == "GEHOUDEN"
-        forum_backlog = {(b["themaId"], b["subthema"]) for b in await ok(f.s.get("/forum/backlog", headers=f.h(P)))}
+        forum_backlog = {(b["themaId"], b["subthema"]) for b in await alle(f.s, "/forum/backlog", f.h(P))}
         assert {(thema_id, s) for s in subthemas} <= forum_backlog
         assert (await ok(f.s.get(f"/themas/{thema_id}", headers=f.h(P))))["status"] == "LN_GEHOUDEN"
 

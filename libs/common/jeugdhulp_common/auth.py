@@ -59,6 +59,8 @@ class Toegangsrol(StrEnum):
 
 
 TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
+TEAM_EN_STUURGROEP = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR, Toegangsrol.STUURGROEP)  # e.g. lerend netwerk
+STUURGROEP_EN_COORDINATOR = (Toegangsrol.STUURGROEP, Toegangsrol.COORDINATOR)  # macro decisions (forum, beleid)
 
 
 @dataclass(frozen=True)

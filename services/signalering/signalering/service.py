@@ -18,6 +18,7 @@ from signalering.entrypoints import rapportage_api
 from signalering.entrypoints.api import routers
 from signalering.service_layer import rapportage, usecases
 from signalering.service_layer.intake import HANDLERS as INTAKE_HANDLERS
+from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,13 @@ class SignaleringSettings(CommonSettings):
 
 def background(rt: Runtime) -> Iterable[BackgroundTask]:
     settings: SignaleringSettings = rt.settings  # type: ignore[assignment]
-    werk = usecases.Werk(rt.sessionmaker, settings.regels())
+    regels = settings.regels()
 
     async def actiepunt_herinneringen(stop: asyncio.Event) -> None:
         """Durable timer: all state is in the database (laatst_gesignaleerd_op), claimed FOR UPDATE SKIP LOCKED."""
         while not stop.is_set():
             try:
-                while await usecases.herinner_actiepunten(werk) >= 100:  # a full batch: more may be due
+                while await usecases.herinner_actiepunten(SignaleringUnitOfWork(rt.sessionmaker, regels=regels)) >= 100:  # a full batch: more may be due
                     pass
             except Exception:  # noqa: BLE001 - logged, retried next period
                 log.exception("actiepunt reminder run failed")

@@ -121,7 +121,17 @@ async def publiceer(*events: SamenwerkingsoverlegGehouden | Any) -> None:
         await support.produce_raw(ev.topic, [as_record(ev)])
 
 
+async def alle(c: httpx.AsyncClient, pad: str, **params: Any) -> list[dict[str, Any]]:
+    """Every item of a paged list, page by page."""
+    uit: list[dict[str, Any]] = []
+    while True:
+        r = await c.get(pad, params={**params, "limit": 200, "offset": len(uit)})
+        assert r.status_code == 200, r.text
+        page = r.json()
+        uit += page["items"]
+        if not page["items"] or len(uit) >= page["total"]:
+            return uit
+
+
 async def concepten(c: httpx.AsyncClient) -> list[dict[str, Any]]:
-    r = await c.get("/signalen", params={"status": "CONCEPT"})
-    assert r.status_code == 200, r.text
-    return r.json()
+    return await alle(c, "/signalen", status="CONCEPT")

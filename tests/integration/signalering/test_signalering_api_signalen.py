@@ -1,4 +1,5 @@
-"""The de-identification gate, intake, recurrence, access — through the real service, broker and database."""
+"""The de-identification gate, intake and counts from delivered events — through the real service, broker and
+database (access, paging, refusals, recurrence and small cells without the broker: tests/middle/test_signalering_api.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import uuid
 
 import support
-from signalering_helpers import concepten, overleg, publiceer
+from signalering_helpers import alle, concepten, overleg, publiceer
 
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart
 from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectBlokkadeGewijzigd
@@ -22,19 +23,6 @@ async def _wacht_op_concepten(c, n_extra: int, voor: int) -> list[dict]:
         return lijst if len(lijst) >= voor + n_extra else None
 
     return await support.wait_for(genoeg, timeout=60, what="concept signals")
-
-
-async def test_concept_queue_is_team_only(sig) -> None:
-    async with sig.als(None) as anoniem, sig.als("PARTNER") as partner, sig.als("STUURGROEP") as sg:
-        assert (await anoniem.get("/signalen")).status_code == 401
-        assert (await partner.get("/signalen")).status_code == 403
-        assert (await sg.get("/signalen")).status_code == 403
-        assert (await partner.get(f"/signalen/{uuid.uuid4()}")).status_code == 403
-        assert (await partner.post(f"/signalen/{uuid.uuid4()}/vrijgeven")).status_code == 403
-        # the anonymous read APIs are open to partners, and not to anonymous callers
-        assert (await partner.get("/lerend-netwerk/backlog")).status_code == 200
-        assert (await partner.get("/forum/backlog")).status_code == 200
-        assert (await anoniem.get("/themas")).status_code == 401
 
 
 async def test_release_refused_while_name_or_phone_then_allowed_after_edit(sig) -> None:
@@ -104,52 +92,6 @@ async def test_redelivered_overleg_creates_no_duplicates(sig) -> None:
         assert len(lijst) == 1
 
 
-async def _release(sig, pm, thema_id: str, traject_id: uuid.UUID, tekst: str) -> None:
-    voor = {s["signaalId"] for s in await concepten(pm)}
-    await publiceer(overleg(sig.scanner, traject_id=traject_id, kandidaten=[(SignaalSoort.DREMPEL, tekst)]))
-
-    async def nieuw():
-        return [s for s in await concepten(pm) if s["signaalId"] not in voor and s["tekst"] == tekst]
-
-    (s,) = await support.wait_for(nieuw, timeout=60, what="new concept")
-    r = await pm.post(f"/signalen/{s['signaalId']}/vrijgeven", json={"themaIds": [thema_id]})
-    assert r.status_code == 200, r.text
-    assert r.json()["status"] == "GEKOPPELD"
-
-
-async def test_theme_recurs_at_second_distinct_traject_only(sig) -> None:
-    async with sig.als("PLANMAKER") as pm, sig.als("PARTNER") as partner:
-        r = await pm.post("/themas", json={"naam": f"Wachtlijsten reeks {uuid.uuid4().int % 900000 + 100000}"})
-        assert r.status_code == 201, r.text
-        thema_id = r.json()["themaId"]
-        t1, t2 = uuid.uuid4(), uuid.uuid4()
-
-        await _release(sig, pm, thema_id, t1, "Lange wachttijd voor residentiele opvang.")
-        await _release(sig, pm, thema_id, t1, "Opnieuw geen vrije plaats in de regio.")  # same traject, 2nd signal
-        thema = (await pm.get(f"/themas/{thema_id}")).json()
-        assert thema["status"] == "GESIGNALEERD" and thema["aantalTrajecten"] == 1 and thema["aantalSignalen"] == 2
-        # a partner sees no small count (1..4 suppressed), the team does
-        gedeeld = (await partner.get(f"/themas/{thema_id}")).json()
-        assert gedeeld["aantalTrajecten"] is None and gedeeld["aantalSignalen"] is None
-        assert thema_id not in {t["themaId"] for t in (await partner.get("/lerend-netwerk/backlog")).json()}
-
-        await _release(sig, pm, thema_id, t2, "Ook hier een wachttijd van maanden.")  # 2nd distinct traject
-        thema = (await pm.get(f"/themas/{thema_id}")).json()
-        assert thema["status"] == "BACKLOG" and thema["aantalTrajecten"] == 2
-        assert [(h["gebeurtenis"], h["status"], h["aantalTrajecten"]) for h in thema["historie"]] == [
-            ("ThemaAangemaakt", "GESIGNALEERD", 0),
-            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
-            ("SIGNAAL_GEKOPPELD", "GESIGNALEERD", 1),
-            ("SIGNAAL_GEKOPPELD", "BACKLOG", 2),
-            ("ThemaTerugkerend", "TERUGKEREND", 2),
-            ("ThemaStatusGewijzigd", "BACKLOG", 2),
-        ]
-        backlog = (await pm.get("/lerend-netwerk/backlog")).json()
-        assert thema_id in {t["themaId"] for t in backlog}
-        assert not [t for t in (await partner.get("/lerend-netwerk/backlog")).json() if t["aantalTrajecten"] is not None and 1 <= t["aantalTrajecten"] <= 4]
-        assert backlog == sorted(backlog, key=lambda t: (-t["aantalTrajecten"], t["laatsteSignaalOp"] is None))
-
-
 async def test_anonymous_counts_from_micro_events(sig) -> None:
     async with sig.als("COORDINATOR") as co:
         tid = uuid.uuid4()
@@ -162,7 +104,7 @@ async def test_anonymous_counts_from_micro_events(sig) -> None:
         await publiceer(*evs)
 
         async def geteld():
-            rows = (await co.get("/tellingen")).json()
+            rows = await alle(co, "/tellingen")
             codes = {(r["bron"], r["code"]) for r in rows}
             return {("BLOKKADE_NAAR", "GEBLOKKEERD"), ("ACUTE_CRISIS", "JA"), ("NIET_OPGESTART_REDEN", "GEEN_CAPACITEIT"), ("AFGEROND_REDEN", "BLOKKADES_DOORBROKEN")} <= codes
 
@@ -221,25 +163,3 @@ async def test_findings_shown_levensdomeinen_with_a_name_refused_released_signal
         for veld in ("tekst", "levensdomeinen"):
             waarden = vrijgegeven[veld] if isinstance(vrijgegeven[veld], list) else [vrijgegeven[veld]]
             assert all(detecteer(w) == [] for w in waarden), veld
-
-
-async def test_partner_never_sees_a_count_from_1_to_4(sig) -> None:
-    async with sig.als("COORDINATOR") as co, sig.als("PARTNER") as partner, sig.als("STUURGROEP") as sg:
-        evs = [
-            AanmeldingNietOpgestart(aanmelding_id=uuid.uuid4(), aanmelder_organisatie="VOT", reden=RedenNietOpstart.GEEN_INSTEMMING)
-            for _ in range(2)
-        ]
-        await publiceer(*evs)
-
-        async def geteld():
-            rows = (await co.get("/tellingen")).json()
-            return next((r for r in rows if r["code"] == "GEEN_INSTEMMING" and r["aantal"] >= 2), None)
-
-        exact = await support.wait_for(geteld, timeout=60, what="counts")
-        assert 1 <= exact["aantal"] <= 4  # the team sees the exact small count
-        for lezer in (partner, sg):
-            r = await lezer.get("/tellingen")
-            assert r.status_code == 200, r.text
-            aantallen = [x["aantal"] for x in r.json()]
-            assert not [a for a in aantallen if a is not None and 1 <= a <= 4], aantallen
-            assert None in aantallen

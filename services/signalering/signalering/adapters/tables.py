@@ -1,9 +1,13 @@
 """Tables of the signalering service (its own database). Aggregates are stored as a JSONB document (``data``,
-written and read by :mod:`signalering.adapters.codec`) next to the columns that queries need.
+written and read by :mod:`jeugdhulp_common.codec`) with a ``version`` (the shared locking policy) next to the columns
+that queries need.
 
 Privacy: ``signaal.traject_id`` and the identifying data inside a CONCEPT's document exist only while the signal is
 CONCEPT (the domain drops them on release, and the repository then writes NULL). The salt lives in
-``signalering_geheim`` and nowhere else. Created by migration 0002.
+``signalering_geheim`` and nowhere else. Created by migration 0002 (``version`` added by 0006_i15).
+
+:func:`als_document` gives the repositories (:mod:`jeugdhulp_common.unit_of_work`) the same table with the keys
+the repository base expects (``id``, ``document``, ``version``); the column names in the database stay as they are.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ signaal_table = Table(
     Column("aangemaakt_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("gewijzigd_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
     Index("signaal_status", "status", "aangemaakt_op"),
 )
 
@@ -58,6 +63,7 @@ thema_table = Table(
     Column("aantal_trajecten", Integer, nullable=False, server_default="0"),
     Column("laatste_signaal_op", DateTime(timezone=True)),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
     UniqueConstraint("naam", name="thema_naam_uniek"),
 )
 
@@ -82,6 +88,7 @@ sessie_table = Table(
     Column("status", Text, nullable=False),
     Column("datum", Date, nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
     Index("sessie_thema", "thema_id"),
 )
 
@@ -104,6 +111,7 @@ forum_table = Table(
     Column("datum", Date, nullable=False),
     Column("vorm", Text, nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
 )
 
 tafel_table = Table(
@@ -115,6 +123,7 @@ tafel_table = Table(
     Column("status", Text, nullable=False),
     Column("volgorde", BigInteger, Identity(), nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
     Index("tafel_forum", "forum_id"),
 )
 
@@ -128,6 +137,7 @@ actiepunt_table = Table(
     Column("laatst_gesignaleerd_op", Date),
     Column("volgorde", BigInteger, Identity(), nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
     Index("actiepunt_open", "status", "aangemaakt_op"),
     Index("actiepunt_tafel", "tafel_id"),
 )
@@ -141,6 +151,7 @@ aanbeveling_table = Table(
     Column("status", Text, nullable=False),
     Column("volgorde", BigInteger, Identity(), nullable=False),
     Column("data", JSONB, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),  # the shared locking policy (0006_i15)
 )
 
 terugkoppeling_table = Table(
@@ -162,3 +173,25 @@ telling_table = Table(
     Column("aantal", Integer, nullable=False),
     PrimaryKeyConstraint("bron", "code", "jaar", name="telling_pkey"),
 )
+
+
+_documenten = MetaData()
+_KEYS = {"data": "document"}
+
+
+def als_document(table: Table, sleutel: str) -> Table:
+    """``table`` as the repository base sees it: primary key ``sleutel`` under the key ``id``, ``data`` under the key
+    ``document`` (same database columns; a separate MetaData, never migrated). ``gewijzigd_op`` is set on update."""
+    kolommen = [
+        Column(
+            c.name,
+            c.type,
+            key="id" if c.name == sleutel else _KEYS.get(c.name, c.name),
+            primary_key=c.primary_key,
+            nullable=c.nullable,
+            server_default=c.server_default._copy() if c.server_default is not None else None,  # type: ignore[attr-defined]
+            onupdate=func.now() if c.name == "gewijzigd_op" else None,
+        )
+        for c in table.columns
+    ]
+    return Table(table.name, _documenten, *kolommen)

@@ -13,9 +13,12 @@ Modules: ``signaal``, ``thema``, ``lerend_netwerk``, ``forum``, ``beleid`` (aggr
 
 from signalering.domain.beleid import (
     AANBEVELING_OVERGANGEN,
+    ACTIEPUNT_OPDRACHTEN,
     AanbevelingActie,
+    ActiepuntOpdracht,
     Beleidsaanbeveling,
     Terugkoppeling,
+    behandel_actiepunt,
     koppel_actiepunt_terug,
     terugkoppeling_na_lerend_netwerk,
 )
@@ -32,6 +35,7 @@ from signalering.domain.forum import (
     TafelActie,
     forum_backlog,
     herinner_openstaande_actiepunten,
+    kies_bevindingen,
     valideer_prioritering,
 )
 from signalering.domain.lerend_netwerk import (
@@ -60,7 +64,14 @@ from signalering.domain.signaal import (
     SignaalActie,
     signalen_uit_overleg,
 )
-from signalering.domain.thema import THEMA_OVERGANGEN, Thema, ThemaActie, koppel_signaal, lerend_netwerk_backlog
+from signalering.domain.thema import (
+    THEMA_OVERGANGEN,
+    Thema,
+    ThemaActie,
+    controleer_unieke_naam,
+    koppel_signaal,
+    lerend_netwerk_backlog,
+)
 from signalering.domain.vocabulaire import (
     AanbevelingStatus,
     ForumVorm,
@@ -74,6 +85,7 @@ from signalering.domain.vocabulaire import (
 __all__ = [
     "valideer_prioritering",
     "AANBEVELING_OVERGANGEN",
+    "ACTIEPUNT_OPDRACHTEN",
     "ACTIEPUNT_OVERGANGEN",
     "CATALOGUS",
     "SESSIE_OVERGANGEN",
@@ -84,6 +96,7 @@ __all__ = [
     "AanbevelingStatus",
     "Actiepunt",
     "ActiepuntActie",
+    "ActiepuntOpdracht",
     "Beleidsaanbeveling",
     "Bevinding",
     "CatalogusThema",
@@ -113,12 +126,15 @@ __all__ = [
     "Thema",
     "ThemaActie",
     "Vondst",
+    "behandel_actiepunt",
     "catalogus_thema_id",
+    "controleer_unieke_naam",
     "controleer_anoniem",
     "detecteer",
     "forum_backlog",
     "herinner_openstaande_actiepunten",
     "is_geldig_rijksregisternummer",
+    "kies_bevindingen",
     "koppel_actiepunt_terug",
     "koppel_signaal",
     "lerend_netwerk_backlog",

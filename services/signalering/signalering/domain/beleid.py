@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from jeugdhulp_common.contracts.signalering import BeleidsaanbevelingGeformuleerd, TerugkoppelingVerstuurd
 from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, Niveau, ThemaStatus
-from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, OngeldigeInvoer, Overgangen, RegelGeschonden
 
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_lijst, verplichte_tekst
-from signalering.domain.forum import Actiepunt
+from signalering.domain.forum import Actiepunt, ActiepuntActie
 from signalering.domain.lerend_netwerk import LerendNetwerkSessie
 from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
 from signalering.domain.thema import Thema
@@ -103,6 +103,48 @@ def koppel_actiepunt_terug(
         inhoud_ref=f"actiepunt:{actiepunt.actiepunt_id}",
         nu=nu,
     )
+
+
+@dataclass(frozen=True)
+class ActiepuntOpdracht:
+    """What the forum asks of an actiepunt: the action, with its optional new owner (OPNEMEN) and the organisations
+    to answer (TERUGKOPPELEN; default the owner)."""
+
+    actie: ActiepuntActie
+    eigenaar: str | None = None
+    naar_organisaties: Sequence[str] | None = None
+
+
+def _opnemen(ap: Actiepunt, o: ActiepuntOpdracht, _: uuid.UUID, nu: dt.datetime) -> None:
+    ap.opnemen(nu=nu, eigenaar=o.eigenaar)
+
+
+def _omzetten(ap: Actiepunt, _o: ActiepuntOpdracht, _: uuid.UUID, nu: dt.datetime) -> None:
+    ap.omzetten(nu=nu)
+
+
+def _terugkoppelen(ap: Actiepunt, o: ActiepuntOpdracht, terugkoppeling_id: uuid.UUID, nu: dt.datetime) -> Terugkoppeling:
+    return koppel_actiepunt_terug(ap, terugkoppeling_id, nu=nu, naar_organisaties=o.naar_organisaties)
+
+
+# The actions a caller may ask (HERINNEREN is the reminder timer's, never a request); the state each is allowed in
+# is ACTIEPUNT_OVERGANGEN's.
+ACTIEPUNT_OPDRACHTEN: Mapping[ActiepuntActie, Callable[[Actiepunt, ActiepuntOpdracht, uuid.UUID, dt.datetime], Terugkoppeling | None]] = {
+    ActiepuntActie.OPNEMEN: _opnemen,
+    ActiepuntActie.OMZETTEN: _omzetten,
+    ActiepuntActie.TERUGKOPPELEN: _terugkoppelen,
+}
+
+
+def behandel_actiepunt(
+    actiepunt: Actiepunt, opdracht: ActiepuntOpdracht, *, terugkoppeling_id: uuid.UUID, nu: dt.datetime
+) -> Terugkoppeling | None:
+    """Carry out ``opdracht`` on the actiepunt; returns the Terugkoppeling sent (TERUGKOPPELEN) or None. An action
+    not in :data:`ACTIEPUNT_OPDRACHTEN` is refused (field ``actie``)."""
+    uitvoering = ACTIEPUNT_OPDRACHTEN.get(opdracht.actie)
+    if uitvoering is None:
+        raise OngeldigeInvoer("actie", f"'{opdracht.actie.value}' is not an action a caller may ask")
+    return uitvoering(actiepunt, opdracht, terugkoppeling_id, nu)
 
 
 # --------------------------------------------------------------------------- Beleidsaanbeveling

@@ -26,7 +26,7 @@ from jeugdhulp_common.contracts.signalering import (
     PrioriteringVastgesteld,
 )
 from jeugdhulp_common.contracts.vocabulary import ActiepuntAdresNiveau, ActiepuntStatus, Sector, ThemaStatus
-from jeugdhulp_common.domain import Aggregaat, Overgangen, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, NietGevonden, Overgangen, RegelGeschonden
 
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.lerend_netwerk import Bevinding
@@ -54,7 +54,7 @@ class ForumDeelnemer:
 
 
 @dataclass(eq=False)
-class Forum:
+class Forum(Aggregaat):
     """A netwerkforum {datum, vorm, deelnemers} (§4.6). Emits nothing itself; its tables do."""
 
     forum_id: uuid.UUID
@@ -195,6 +195,12 @@ class Discussietafel(Aggregaat):
     def subthemas(self) -> list[str]:
         return [b.subthema for b in self.bevindingen]
 
+    def aan_forum(self, forum_id: uuid.UUID) -> Discussietafel:
+        """This table, if it is a table of forum ``forum_id``; otherwise it is not found there."""
+        if self.forum_id != forum_id:
+            raise NietGevonden("Discussietafel not found")
+        return self
+
     def bevinding(self, subthema: str) -> Bevinding:
         """The table's bevinding for a subtheme (case-insensitive)."""
         for b in self.bevindingen:
@@ -260,6 +266,18 @@ class Discussietafel(Aggregaat):
                 actiepunt_ids=list(self.actiepunt_ids),
             )
         )
+
+
+def kies_bevindingen(bevindingen: Sequence[Bevinding], subthemas: Sequence[str] | None) -> list[Bevinding]:
+    """The bevindingen a new table discusses: all the theme's ``bevindingen`` (from its lerend netwerk) when no
+    ``subthemas`` are named, else the ones named (case-insensitive, in the order named); a name that is not a
+    bevinding of the theme is refused (field ``subthemas``)."""
+    if subthemas is None:
+        return list(bevindingen)
+    per_naam = {b.subthema.casefold(): b for b in bevindingen}
+    if any(s.strip().casefold() not in per_naam for s in subthemas):
+        raise RegelGeschonden("not a bevinding of this theme", veld="subthemas")
+    return [per_naam[s.strip().casefold()] for s in subthemas]
 
 
 def forum_backlog(bevindingen: Iterable[Bevinding], tafels: Iterable[Discussietafel]) -> list[Bevinding]:

@@ -36,7 +36,7 @@ from jeugdhulp_common.contracts.vocabulary import (
     RedenNietOpstart,
     RegioELZ,
 )
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer, RegelGeschonden
 from jeugdhulp_common.suppression import suppress_counts, suppress_table
 
 ONBEKEND = "ONBEKEND"
@@ -96,6 +96,23 @@ class Periode:
     @classmethod
     def jaar(cls, jaar: int) -> Periode:
         return cls(dt.date(jaar, 1, 1), dt.date(jaar, 12, 31))
+
+    @classmethod
+    def uit_vraag(cls, jaar: int | None, van: dt.date | None, tot: dt.date | None) -> Periode | None:
+        """The period a report request asks for: a ``jaar``, or a period ``van``..``tot`` (both), or None (the
+        default period). Anything else is an invalid field of the request (:class:`OngeldigeInvoer`)."""
+        try:
+            if jaar is not None:
+                if van is not None or tot is not None:
+                    raise RegelGeschonden("jaar: give a jaar or a period (van, tot), not both", veld="jaar")
+                return cls.jaar(jaar)
+            if van is None and tot is None:
+                return None
+            if van is None or tot is None:
+                raise RegelGeschonden("van: a period needs both van and tot", veld="van" if van is None else "tot")
+            return cls(van, tot)
+        except RegelGeschonden as exc:
+            raise OngeldigeInvoer(exc.veld or "jaar", exc.message) from None
 
     def bevat(self, d: dt.date | None) -> bool:
         return d is not None and self.van <= d <= self.tot

@@ -58,7 +58,10 @@ SIGNAAL_OVERGANGEN: Overgangen[SignaalStatus, SignaalActie] = Overgangen(
 
 
 class PersoonsgegevensGevonden(RegelGeschonden):
-    """Release refused: the text still holds personal data. ``soorten`` names the kinds, never the data."""
+    """Release refused: the text still holds personal data. ``soorten`` names the kinds, never the data (also a
+    member of the problem answered)."""
+
+    slug = "persoonsgegevens"
 
     def __init__(self, gevonden: Sequence[PersoonsgegevenSoort], veld: str = "tekst") -> None:
         super().__init__(
@@ -67,6 +70,7 @@ class PersoonsgegevensGevonden(RegelGeschonden):
             + ", ".join(omschrijving(s) for s in gevonden)
             + "; remove it before release",
             veld=veld,
+            extra={"soorten": [s.value for s in gevonden]},
         )
         self.soorten = tuple(gevonden)
 

@@ -181,6 +181,14 @@ def koppel_signaal(signaal: Signaal, themas: Sequence[Thema], *, regels: Signale
         thema.registreer_signaal(signaal.signaal_id, signaal.ref_voor_thema(thema.thema_id) or "", signaal.vrijgegeven_op, regels=regels, nu=nu)
 
 
+def controleer_unieke_naam(naam: str, bestaande: Iterable[str]) -> None:
+    """A theme's name is unique, ignoring case and surrounding blanks: refused (field ``naam``) when one of the
+    ``bestaande`` names is the same."""
+    sleutel = naam.strip().casefold()
+    if any(b.strip().casefold() == sleutel for b in bestaande):
+        raise RegelGeschonden("a theme with this name exists", veld="naam")
+
+
 def lerend_netwerk_backlog(themas: Iterable[Thema]) -> list[Thema]:
     """The lerend-netwerk backlog: the themes in BACKLOG, most distinct trajecten first, then the most recent
     signal first (themes without signals last), then by name (INFERRED ordering, §5.4 / §10 "stale BACKLOG")."""

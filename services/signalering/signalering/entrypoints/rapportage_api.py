@@ -14,15 +14,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, Response
-from jeugdhulp_common import audit
 from jeugdhulp_common.auth import Principal
-from jeugdhulp_common.domain import RegelGeschonden
-from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.service import Runtime
 
 from signalering.domain.rapportage import Doelgroep, Periode, Rapport, voor_doelgroep
 from signalering.entrypoints import rapportage_weergave as weergave
+from signalering.entrypoints.schemas import RapportOut
 from signalering.service_layer import rapportage
+from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 
 RAPPORT = "Rapportage"
 
@@ -42,31 +41,17 @@ def routers(rt: Runtime) -> list[APIRouter]:
     async def maak(
         wie: Principal, jaar: int | None, van: dt.date | None, tot: dt.date | None, doelgroep: Doelgroep | None
     ) -> Rapport:
-        try:
-            if jaar is not None:
-                if van is not None or tot is not None:
-                    raise RegelGeschonden("jaar: give a jaar or a period (van, tot), not both", veld="jaar")
-                periode: Periode | None = Periode.jaar(jaar)
-            elif van is not None or tot is not None:
-                if van is None or tot is None:
-                    raise RegelGeschonden("van: a period needs both van and tot", veld="van" if van is None else "tot")
-                periode = Periode(van, tot)
-            else:
-                periode = None
-        except RegelGeschonden as exc:
-            raise ProblemError(
-                422, "Invalid period", exc.message, errors=[{"field": exc.veld, "type": "value_error", "message": exc.message}]
-            ) from None
+        periode = Periode.uit_vraag(jaar, van, tot)  # 422 naming the field
         gewenst = doelgroep or (Doelgroep.TEAM if wie.is_team else Doelgroep.EXTERN)
         if not wie.is_team:
             gewenst = Doelgroep.EXTERN  # outside the team: never exact counts, never the cross-table
         exact = await rapportage.rapport(rt.sessionmaker, periode)
-        async with rt.sessionmaker.begin() as session:
-            await audit.record(session, wie, f"LEZEN_{gewenst.value}", RAPPORT, f"{exact.periode.van}..{exact.periode.tot}")
+        async with SignaleringUnitOfWork(rt.sessionmaker, principal=wie) as uow:
+            uow.audit(f"LEZEN_{gewenst.value}", RAPPORT, f"{exact.periode.van}..{exact.periode.tot}")
         return voor_doelgroep(exact, gewenst, minimum=minimum)
 
-    @r.get("/rapportage", response_model=weergave.RapportOut, response_model_by_alias=True)
-    async def rapport_json(jaar: Jaar = None, van: Van = None, tot: Tot = None, doelgroep: Doel = None, wie: Principal = Depends(wie_dan_ook)) -> weergave.RapportOut:
+    @r.get("/rapportage", response_model=RapportOut, response_model_by_alias=True)
+    async def rapport_json(jaar: Jaar = None, van: Van = None, tot: Tot = None, doelgroep: Doel = None, wie: Principal = Depends(wie_dan_ook)) -> RapportOut:
         """Tabel 1–4, non-starts, blokkade, afronding reasons and the signalering funnel of a year or a period
         (default: every year with data). ``null`` = suppressed."""
         return weergave.als_json(await maak(wie, jaar, van, tot, doelgroep))

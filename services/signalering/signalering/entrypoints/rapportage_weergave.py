@@ -14,64 +14,11 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jeugdhulp_common.api import ResponseBody
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
 from signalering.domain.rapportage import Doelgroep, Rapport, Trechter
-
-Aantal = int | None  # None: suppressed (a count from 1 to the minimum − 1, or its complement)
-
-
-class Tabel1KolomOut(ResponseBody):
-    label: str
-    van: dt.date
-    tot: dt.date
-    nieuwe_aanmeldingen: Aantal
-    opstart: Aantal
-    afronding: Aantal
-    niet_opgestart: Aantal
-    lopend_begin: Aantal
-    lopend_eind: Aantal
-
-
-class TrechterOut(ResponseBody):
-    signalen_vrijgegeven_per_thema: dict[str, Aantal]
-    themas_per_status: dict[str, Aantal]
-    lerend_netwerk_sessies: dict[str, Aantal]
-    forum_discussietafels: dict[str, Aantal]
-    actiepunten: dict[str, Aantal]
-    beleidsaanbevelingen_per_niveau: dict[str, Aantal]
-
-
-class KruiscelOut(ResponseBody):
-    leeftijd: str
-    regio: str
-    aanmelder_categorie: str
-    aantal: int
-
-
-class RapportOut(ResponseBody):
-    """A report of one period for one audience. ``null`` counts are suppressed (§9 rule 4)."""
-
-    periode_van: dt.date
-    periode_tot: dt.date
-    doelgroep: Doelgroep
-    minimum_cel: int | None
-    toelichting: str
-    tabel1: list[Tabel1KolomOut]
-    totaal_trajecten: Aantal
-    tabel2_leeftijd: dict[str, Aantal]
-    tabel3_regio: dict[str, Aantal]
-    tabel4_aanmelder: dict[str, dict[str, Aantal]]
-    niet_opgestart_reden: dict[str, Aantal]
-    niet_opgestart_alternatief_advies: dict[str, Aantal]
-    blokkade_bij_start: dict[str, Aantal]
-    blokkade_bij_einde: dict[str, Aantal]
-    afronding_redenen: dict[str, Aantal]
-    trechter: TrechterOut
-    kruistabel: list[KruiscelOut] | None = None
-
+from signalering.entrypoints.schemas import Aantal, RapportOut
 
 def toelichting(r: Rapport) -> str:
     if r.doelgroep is Doelgroep.TEAM:

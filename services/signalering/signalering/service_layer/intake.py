@@ -1,5 +1,6 @@
 """Event handlers (run by the common consumer inside its inbox transaction: the inbox row and the effect commit
-together, so a redelivered event id has no second effect)."""
+together, so a redelivered event id has no second effect). A handler that stores aggregates joins that transaction
+with :meth:`SignaleringUnitOfWork.binnen`."""
 
 from __future__ import annotations
 
@@ -18,19 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from signalering.adapters import repository as repo
 from signalering.domain import signalen_uit_overleg
+from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 
 log = logging.getLogger(__name__)
 
 
 async def samenwerkingsoverleg_gehouden(session: AsyncSession, ev: SamenwerkingsoverlegGehouden, meta: MessageMeta) -> None:
     """One CONCEPT per candidate signal (§6 step 1). The ids are derived from the overleg with the salt, so even the
-    same overleg published again under a new event id creates no duplicates. The identifying data stays with the
-    CONCEPT (for the detector) and is dropped on release. Nothing is published: a concept is internal."""
-    salt = await repo.salt(session)
-    nieuw = 0
-    for signaal in signalen_uit_overleg(ev, salt=salt):
-        nieuw += await repo.add_if_absent(session, signaal)
-    log.info("concept signals created", extra={"aantal": nieuw, "event_id": str(ev.event_id)})
+    same overleg published again under a new event id creates no duplicates (the repository leaves an existing
+    signal as it is). The identifying data stays with the CONCEPT (for the detector) and is dropped on release.
+    Nothing is published: a concept is internal."""
+    async with SignaleringUnitOfWork.binnen(session) as uow:
+        signalen = signalen_uit_overleg(ev, salt=await uow.geheimen.salt())
+        for signaal in signalen:
+            uow.signalen.add(signaal)
+    log.info("concept signals derived", extra={"aantal": len(signalen), "event_id": str(ev.event_id)})
 
 
 async def traject_blokkade_gewijzigd(session: AsyncSession, ev: TrajectBlokkadeGewijzigd, meta: MessageMeta) -> None:

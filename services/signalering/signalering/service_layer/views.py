@@ -9,25 +9,12 @@ from typing import Any
 
 from jeugdhulp_common.suppression import suppress_counts
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from signalering.adapters import repository as repo
-from signalering.adapters.tables import (
-    aanbeveling_table,
-    actiepunt_table,
-    bevinding_table,
-    sessie_table,
-    signaal_table,
-    tafel_table,
-    telling_table,
-    thema_table,
-)
 from signalering.domain import (
     Actiepunt,
     Beleidsaanbeveling,
     DetectieContext,
-    Discussietafel,
-    Forum,
     LerendNetwerkSessie,
     Signaal,
     Thema,
@@ -35,6 +22,7 @@ from signalering.domain import (
     forum_backlog,
     lerend_netwerk_backlog,
 )
+from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 
 
 def masker(tekst: str, context: DetectieContext | None = None) -> str:
@@ -85,11 +73,6 @@ def signaal(s: Signaal) -> dict[str, Any]:
     }
 
 
-async def signalen(session: AsyncSession, status: str | None) -> list[dict[str, Any]]:
-    where = [signaal_table.c.status == status] if status else []
-    return [signaal(s) for s in await repo.find(session, Signaal, *where, order_by=[signaal_table.c.aangemaakt_op, signaal_table.c.signaal_id])]
-
-
 def _thema_kort(t: Thema) -> dict[str, Any]:
     return {
         "themaId": str(t.thema_id),
@@ -101,43 +84,47 @@ def _thema_kort(t: Thema) -> dict[str, Any]:
     }
 
 
-async def themas(session: AsyncSession) -> list[dict[str, Any]]:
-    return [_thema_kort(t) for t in await repo.find(session, Thema, order_by=[thema_table.c.naam])]
+async def themas(uow: SignaleringUnitOfWork, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    themas, totaal = await uow.themas.lijst(limit=limit, offset=offset)
+    return [_thema_kort(t) for t in themas], totaal
 
 
-async def thema(session: AsyncSession, thema_id: uuid.UUID) -> dict[str, Any]:
-    t = await repo.get(session, Thema, thema_id)
-    sessies = (await session.execute(select(sessie_table.c.sessie_id, sessie_table.c.datum, sessie_table.c.status).where(sessie_table.c.thema_id == thema_id).order_by(sessie_table.c.datum))).all()
-    tafels = (await session.execute(select(tafel_table.c.tafel_id, tafel_table.c.forum_id, tafel_table.c.status).where(tafel_table.c.thema_id == thema_id).order_by(tafel_table.c.volgorde))).all()
-    aanbevelingen = (
-        await session.execute(select(aanbeveling_table.c.aanbeveling_id).where(aanbeveling_table.c.data["thema_ids"].contains([str(thema_id)])).order_by(aanbeveling_table.c.volgorde))
-    ).scalars()
+async def thema(uow: SignaleringUnitOfWork, thema_id: uuid.UUID) -> dict[str, Any]:
+    t = await uow.themas.lees(thema_id)
+    s, x = uow.sessies.table, uow.tafels.table
+    sessies = (await uow.session.execute(select(s.c.id, s.c.datum, s.c.status).where(s.c.thema_id == thema_id).order_by(s.c.datum))).all()
+    tafels = (await uow.session.execute(select(x.c.id, x.c.forum_id, x.c.status).where(x.c.thema_id == thema_id).order_by(x.c.volgorde))).all()
     return {
         **_thema_kort(t),
         "subthemas": list(t.subthemas),
-        "bevindingen": [{"bevindingId": str(b.bevinding_id), "subthema": b.subthema} for b in await repo.bevindingen(session, bevinding_table.c.thema_id == thema_id)],
+        "bevindingen": [{"bevindingId": str(b.bevinding_id), "subthema": b.subthema} for b in await uow.themas.bevindingen(thema_id)],
         "historie": [
             {"op": h["op"].isoformat(), "gebeurtenis": h["gebeurtenis"], "status": h["status"], "van": h["van"], "aantalTrajecten": h["aantal_trajecten"]}
-            for h in await repo.historie(session, thema_id)
+            for h in await uow.themas.historie(thema_id)
         ],
-        "sessies": [{"sessieId": str(s.sessie_id), "datum": s.datum.isoformat(), "status": s.status} for s in sessies],
-        "tafels": [{"tafelId": str(x.tafel_id), "forumId": str(x.forum_id), "status": x.status} for x in tafels],
-        "aanbevelingen": [str(a) for a in aanbevelingen],
+        "sessies": [{"sessieId": str(r.id), "datum": r.datum.isoformat(), "status": r.status} for r in sessies],
+        "tafels": [{"tafelId": str(r.id), "forumId": str(r.forum_id), "status": r.status} for r in tafels],
+        "aanbevelingen": [str(a) for a in await uow.aanbevelingen.over_thema(thema_id)],
     }
 
 
-async def lerend_netwerk_backlog_view(session: AsyncSession) -> list[dict[str, Any]]:
-    alle = await repo.find(session, Thema, thema_table.c.status == "BACKLOG")
+async def lerend_netwerk_backlog_view(uow: SignaleringUnitOfWork) -> list[dict[str, Any]]:
+    """The whole backlog in its order (the position is over all of it; a page is cut from it)."""
+    alle = await uow.themas.met_status("BACKLOG")
     return [{"positie": i, **_thema_kort(t)} for i, t in enumerate(lerend_netwerk_backlog(alle), start=1)]
 
 
-async def forum_backlog_view(session: AsyncSession) -> list[dict[str, Any]]:
-    namen = dict((await session.execute(select(thema_table.c.thema_id, thema_table.c.naam))).all())
-    tafels = await repo.find(session, Discussietafel)
+async def _namen(uow: SignaleringUnitOfWork) -> dict[uuid.UUID, str]:
+    t = uow.themas.table
+    return {i: n for i, n in (await uow.session.execute(select(t.c.id, t.c.naam))).all()}
+
+
+async def forum_backlog_view(uow: SignaleringUnitOfWork) -> list[dict[str, Any]]:
+    namen = await _namen(uow)
     return [
         {"bevindingId": str(b.bevinding_id), "themaId": str(b.thema_id), "themaNaam": namen.get(b.thema_id), "subthema": b.subthema,
          "sessieId": str(b.sessie_id) if b.sessie_id else None}
-        for b in forum_backlog(await repo.bevindingen(session), tafels)
+        for b in forum_backlog(await uow.themas.bevindingen(), await uow.tafels.alle())
     ]
 
 
@@ -172,16 +159,16 @@ def actiepunt(a: Actiepunt, subthema: str | None = None) -> dict[str, Any]:
     }
 
 
-async def actiepunten(session: AsyncSession, status: str | None) -> list[dict[str, Any]]:
-    where = [actiepunt_table.c.status == status] if status else []
-    return [actiepunt(a) for a in await repo.find(session, Actiepunt, *where, order_by=[actiepunt_table.c.volgorde])]
+async def actiepunten(uow: SignaleringUnitOfWork, status: str | None, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    aps, totaal = await uow.actiepunten.lijst(status, limit=limit, offset=offset)
+    return [actiepunt(a) for a in aps], totaal
 
 
-async def forum(session: AsyncSession, forum_id: uuid.UUID) -> dict[str, Any]:
-    f = await repo.get(session, Forum, forum_id)
-    namen = dict((await session.execute(select(thema_table.c.thema_id, thema_table.c.naam))).all())
-    tafels = await repo.find(session, Discussietafel, tafel_table.c.forum_id == forum_id, order_by=[tafel_table.c.volgorde])
-    aps = await repo.find(session, Actiepunt, actiepunt_table.c.tafel_id.in_([t.tafel_id for t in tafels]), order_by=[actiepunt_table.c.volgorde])
+async def forum(uow: SignaleringUnitOfWork, forum_id: uuid.UUID) -> dict[str, Any]:
+    f = await uow.fora.lees(forum_id)
+    namen = await _namen(uow)
+    tafels = await uow.tafels.van_forum(forum_id)
+    aps = await uow.actiepunten.van_tafels([t.tafel_id for t in tafels])
     return {
         "forumId": str(f.forum_id),
         "datum": f.datum.isoformat(),
@@ -225,13 +212,15 @@ def aanbeveling(a: Beleidsaanbeveling) -> dict[str, Any]:
     }
 
 
-async def aanbevelingen(session: AsyncSession) -> list[dict[str, Any]]:
-    return [aanbeveling(a) for a in await repo.find(session, Beleidsaanbeveling, order_by=[aanbeveling_table.c.volgorde])]
+async def aanbevelingen(uow: SignaleringUnitOfWork, *, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    abs_, totaal = await uow.aanbevelingen.lijst(limit=limit, offset=offset)
+    return [aanbeveling(a) for a in abs_], totaal
 
 
-async def tellingen(session: AsyncSession) -> list[dict[str, Any]]:
-    rows = (await session.execute(select(telling_table).order_by(telling_table.c.bron, telling_table.c.jaar, telling_table.c.code))).mappings()
-    return [{"bron": r["bron"], "code": r["code"], "jaar": r["jaar"], "aantal": r["aantal"]} for r in rows]
+async def tellingen(uow: SignaleringUnitOfWork) -> list[dict[str, Any]]:
+    """All counts (a reader outside the team gets them suppressed per source and year, over all of them; a page
+    is cut after that)."""
+    return [{"bron": r["bron"], "code": r["code"], "jaar": r["jaar"], "aantal": r["aantal"]} for r in await repo.tellingen(uow.session)]
 
 
 def onderdruk_tellingen(rijen: list[dict[str, Any]], *, minimum: int) -> list[dict[str, Any]]:
