@@ -59,6 +59,7 @@ class Toegangsrol(StrEnum):
 
 
 TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
+INTEGRATIE = (Toegangsrol.PARTNER, Toegangsrol.COORDINATOR)  # who manages webhook subscriptions
 
 
 @dataclass(frozen=True)
