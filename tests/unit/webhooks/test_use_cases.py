@@ -13,7 +13,7 @@ from jeugdhulp_common.auth import Principal, Toegangsrol
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend, AanmeldingOntvangen
 from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden, OngeldigeInvoer, OngeldigeOvergang, Verboden
 from jeugdhulp_common.unit_of_work import VasteKlok
-from webhooks.domain.abonnement import Status
+from webhooks.domain.abonnement import Actie, Status
 from webhooks.domain.policy import Profiel
 from webhooks.service_layer import abonnementen as uc
 from webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
@@ -89,12 +89,14 @@ async def test_invalid_fields_are_refused_naming_the_field_and_nothing_is_stored
 async def test_another_organisation_does_not_see_it_the_coordinator_does() -> None:
     opslag = Opslag()
     sid = await nieuw(opslag)
-    for use_case in (uc.lees, uc.pauzeer, uc.hervat):
+    with pytest.raises(NietGevonden):
+        await uc.lees(uow(opslag, ANDERE), sid)
+    for actie in Actie:
         with pytest.raises(NietGevonden):
-            await use_case(uow(opslag, ANDERE), sid)
+            await uc.wissel(uow(opslag, ANDERE), sid, actie)
     with pytest.raises(NietGevonden):
         await uc.lees(uow(opslag), uuid.uuid4())
-    assert (await uc.pauzeer(uow(opslag, COORD), sid)).status is Status.PAUSED
+    assert (await uc.wissel(uow(opslag, COORD), sid, Actie.PAUZEER)).status is Status.PAUSED
 
 
 async def test_pause_resume_and_a_disabled_subscription_cannot_be_paused() -> None:
@@ -102,18 +104,18 @@ async def test_pause_resume_and_a_disabled_subscription_cannot_be_paused() -> No
     sid = await nieuw(opslag)
     later = NU + dt.timedelta(hours=1)
     w = uow(opslag, nu=later)
-    ab = await uc.pauzeer(w, sid)
-    assert ab.status is Status.PAUSED and ab.updated_at == later and [a.actie for a in w.geaudit] == [uc.PAUZEREN]
-    assert (await uc.pauzeer(uow(opslag), sid)).status is Status.PAUSED  # again: stays paused
+    ab = await uc.wissel(w, sid, Actie.PAUZEER)
+    assert ab.status is Status.PAUSED and ab.updated_at == later and [a.actie for a in w.geaudit] == ["PAUZEER"]
+    assert (await uc.wissel(uow(opslag), sid, Actie.PAUZEER)).status is Status.PAUSED  # again: stays paused
 
     # The delivery worker disables it on a 410 (through the same unit of work).
     w = uow(opslag)
     async with w:
         (await w.abonnementen.get(sid)).schakel_uit("410 Gone from the receiver", later)
     with pytest.raises(OngeldigeOvergang) as e:
-        await uc.pauzeer(uow(opslag), sid)
+        await uc.wissel(uow(opslag), sid, Actie.PAUZEER)
     assert (e.value.toestand, e.value.actie) == ("DISABLED", "pause")
-    ab = await uc.hervat(uow(opslag), sid)
+    ab = await uc.wissel(uow(opslag), sid, Actie.HERVAT)
     assert ab.status is Status.ACTIVE and ab.disabled_reason is None
     assert opslag.tabel("subscription")[sid]["status"] == "ACTIVE" and opslag.tabel("subscription")[sid]["version"] == 5
 

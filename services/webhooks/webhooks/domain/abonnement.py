@@ -129,22 +129,19 @@ class Abonnement(Aggregaat):
             self.description = description
         self.updated_at = nu
 
-    def _ga(self, actie: Actie, nu: dt.datetime, reden: str | None = None) -> None:
+    def wissel(self, actie: Actie, nu: dt.datetime, reden: str | None = None) -> None:
+        """Pause (stop sending; deliveries keep being queued; not for a disabled subscription: resume it), resume
+        (send again; also re-enables a disabled one) or disable (with ``reden``), as the transition table allows."""
         self.status = OVERGANGEN.volgende(self.status, actie)
         self.disabled_reason = reden
         self.updated_at = nu
 
     def pauzeer(self, nu: dt.datetime) -> None:
-        """Stop sending; deliveries keep being queued. Not for a disabled subscription (resume it)."""
-        self._ga(Actie.PAUZEER, nu)
-
-    def hervat(self, nu: dt.datetime) -> None:
-        """Send again; also re-enables a subscription a 410 disabled."""
-        self._ga(Actie.HERVAT, nu)
+        self.wissel(Actie.PAUZEER, nu)
 
     def schakel_uit(self, reden: str, nu: dt.datetime) -> None:
         """The receiver answered 410 Gone: no more deliveries are queued for it."""
-        self._ga(Actie.SCHAKEL_UIT, nu, reden)
+        self.wissel(Actie.SCHAKEL_UIT, nu, reden)
 
     def roteer(self, secret: str, oude_verlopen_op: dt.datetime, nu: dt.datetime) -> None:
         """``secret`` becomes the current one; those still valid keep signing until ``oude_verlopen_op`` (the

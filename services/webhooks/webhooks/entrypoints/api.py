@@ -13,6 +13,7 @@ from jeugdhulp_common.auth import INTEGRATIE, Principal
 from jeugdhulp_common.paging import Limit, Offset, Page
 from jeugdhulp_common.service import Runtime
 
+from webhooks.domain.abonnement import Actie
 from webhooks.entrypoints.schemas import (
     AbonnementUit,
     Herhaling,
@@ -70,12 +71,12 @@ def routers(rt: Runtime) -> list[APIRouter]:
     @r.post("/{sid}/pause", response_model=AbonnementUit, responses=gevonden)
     async def pause(sid: uuid.UUID, uow: Uow) -> AbonnementUit:
         """Stop sending; events keep being queued and go out after resume. A disabled subscription: 409 (resume it)."""
-        return AbonnementUit.van(await uc.pauzeer(uow, sid))
+        return AbonnementUit.van(await uc.wissel(uow, sid, Actie.PAUZEER))
 
     @r.post("/{sid}/resume", response_model=AbonnementUit, responses=gevonden)
     async def resume(sid: uuid.UUID, uow: Uow) -> AbonnementUit:
         """Send again (also after the receiver's 410 disabled the subscription)."""
-        return AbonnementUit.van(await uc.hervat(uow, sid))
+        return AbonnementUit.van(await uc.wissel(uow, sid, Actie.HERVAT))
 
     @r.delete("/{sid}", status_code=204, response_class=Response, responses=gevonden)
     async def delete(sid: uuid.UUID, uow: Uow) -> Response:

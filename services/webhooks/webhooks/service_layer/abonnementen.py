@@ -14,14 +14,14 @@ from jeugdhulp_common.auth import Principal, Toegangsrol
 
 from webhooks.adapters.http import check_url
 from webhooks.domain import bericht
-from webhooks.domain.abonnement import NAAM, Abonnement, controleer_aanvrager, controleer_url, controleer_venster
+from webhooks.domain.abonnement import NAAM, Abonnement, Actie, controleer_aanvrager, controleer_url, controleer_venster
 from webhooks.domain.adressen import Network
 from webhooks.domain.policy import Profiel
 from webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 
 # Audit actions (changes only: a subscription holds no care data, its reads are not audited).
 AANMAKEN, WIJZIGEN, VERWIJDEREN = "AANMAKEN", "WIJZIGEN", "VERWIJDEREN"
-PAUZEREN, HERVATTEN, ROTEREN, TESTEN, HERHALEN = "PAUZEREN", "HERVATTEN", "SLEUTEL_ROTEREN", "TESTEN", "HERHALEN"
+ROTEREN, TESTEN, HERHALEN = "SLEUTEL_ROTEREN", "TESTEN", "HERHALEN"  # pause/resume: the Actie's name
 
 
 def _ziet_alles(p: Principal) -> bool:
@@ -92,21 +92,13 @@ async def wijzig(
     return ab
 
 
-async def pauzeer(uow: WebhooksUnitOfWork, sid: uuid.UUID) -> Abonnement:
-    """Stop sending; deliveries are kept and wait."""
+async def wissel(uow: WebhooksUnitOfWork, sid: uuid.UUID, actie: Actie) -> Abonnement:
+    """Pause (deliveries are kept and wait) or resume (also re-enables a subscription a 410 disabled): the
+    subscription's transition table decides whether it may."""
     async with uow:
         ab = await _haal(uow, sid)
-        ab.pauzeer(uow.klok.nu())
-        uow.audit(PAUZEREN, NAAM, sid)
-    return ab
-
-
-async def hervat(uow: WebhooksUnitOfWork, sid: uuid.UUID) -> Abonnement:
-    """Send again (also re-enables a subscription a 410 disabled)."""
-    async with uow:
-        ab = await _haal(uow, sid)
-        ab.hervat(uow.klok.nu())
-        uow.audit(HERVATTEN, NAAM, sid)
+        ab.wissel(actie, uow.klok.nu())
+        uow.audit(actie.name, NAAM, sid)
     return ab
 
 
