@@ -143,3 +143,19 @@ async def test_rotate_ping_deliveries_and_replay(svc) -> None:
         assert r.json() == {"requeued": 0}  # all still pending
         assert veld(await c.post(f"/subscriptions/{sub['id']}/replay", json={"from": nu.isoformat(), "until": nu.isoformat()}), 422, "ongeldige-invoer") == "until"
         assert (await c.post(f"/subscriptions/{uuid.uuid4()}/test")).status_code == 404
+
+
+async def test_every_route_declares_its_response(svc) -> None:
+    async with svc.als(None) as c:
+        spec = (await c.get("/openapi.json")).json()
+    for pad, methoden in spec["paths"].items():
+        if not pad.startswith("/subscriptions"):
+            continue
+        for methode, op in methoden.items():
+            ok = next(code for code in op["responses"] if code.startswith("2"))
+            if ok != "204":
+                schema = op["responses"][ok]["content"]["application/json"]["schema"]
+                assert schema.get("$ref") or schema.get("items"), (methode, pad, schema)
+            assert {"401", "403", "422"} <= set(op["responses"]), (methode, pad)
+    pagina = spec["components"]["schemas"]["Page_AbonnementUit_"]
+    assert set(pagina["properties"]) == {"items", "total", "limit", "offset"}
