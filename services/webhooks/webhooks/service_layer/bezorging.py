@@ -10,11 +10,11 @@ most about one timeout.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import random
 
 from jeugdhulp_common.tracing import context_from, tracer
+from jeugdhulp_common.unit_of_work import Klok, SysteemKlok
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -28,13 +28,13 @@ from webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 log = logging.getLogger(__name__)
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class Bezorger:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], afzender: Afzender, *, schema: Schema, batch_size: int, poll_seconds: float) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], afzender: Afzender, *, schema: Schema, batch_size: int, poll_seconds: float,
+        klok: Klok | None = None,
+    ) -> None:
         self.sessionmaker = sessionmaker
+        self.klok: Klok = klok or SysteemKlok()
         self.afzender = afzender
         self.schema = schema
         self.batch_size = batch_size
@@ -60,7 +60,7 @@ class Bezorger:
             await self.afzender.close()
 
     async def ronde(self) -> int:
-        now = utcnow()
+        now = self.klok.nu()
         async with self.sessionmaker.begin() as session:
             log_ = Leveringen(session)
             rows = await log_.claim(now, self.batch_size)
@@ -68,7 +68,7 @@ class Bezorger:
                 return 0
             geheimen = await AbonnementRepository(session).geldige_geheimen({r.subscription_id for r in rows}, now)
             antwoorden = await asyncio.gather(*(self._stuur(r, geheimen.get(r.subscription_id, [])) for r in rows))
-            klaar = utcnow()
+            klaar = self.klok.nu()
             disabled: set = set()
             for r, a in zip(rows, antwoorden, strict=True):
                 window = r.window_started_at or now
@@ -100,7 +100,7 @@ class Bezorger:
     async def _stuur(self, r, geheimen: list[str]) -> Antwoord:  # noqa: ANN001 - a claimed row
         if not geheimen:
             return Antwoord(None, error="no valid signing secret")
-        headers = bericht.headers(r.webhook_id, r.payload, geheimen, utcnow())
+        headers = bericht.headers(r.webhook_id, r.payload, geheimen, self.klok.nu())
         with tracer().start_as_current_span(
             "webhook deliver",
             context=context_from(r.trace or {}),
