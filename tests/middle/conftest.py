@@ -18,7 +18,9 @@ import pytest
 import support
 from fastapi import FastAPI
 from jeugdhulp_common.auth import Toegangsrol, create_credential
-from jeugdhulp_common.service import ServiceDefinition, create_app, make_runtime
+from jeugdhulp_common.consumer import MessageMeta
+from jeugdhulp_common.events import Event
+from jeugdhulp_common.service import Runtime, ServiceDefinition, create_app, make_runtime
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -38,6 +40,8 @@ class InProcess:
     engine: AsyncEngine
     outbox_start: int
     keys: dict[str, str] = field(default_factory=dict)
+    runtime: Runtime | None = None
+    definition: ServiceDefinition | None = None
 
     def als(self, rol: Toegangsrol | str | None, *, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
         key = None if rol is None else self.keys[rol.value if isinstance(rol, Toegangsrol) else rol]
@@ -49,6 +53,14 @@ class InProcess:
         sql = "SELECT event_type, key, payload FROM outbox" + (" WHERE event_type = $1" if event_type else "") + " ORDER BY id"
         rows = await support.db_fetch(self.name, sql, *([event_type] if event_type else []))
         return [dict(r) for r in rows]
+
+    async def verwerk(self, event: Event) -> None:
+        """Run this service's consumer handler for ``event`` in one transaction, as the consumer does (without the
+        inbox and the broker): e.g. ``await traject.verwerk(AanmeldingOpgestart(...))`` creates a traject."""
+        assert self.runtime is not None and self.definition is not None
+        handler = self.definition.handlers(self.runtime)[type(event)]
+        async with self.runtime.sessionmaker.begin() as session:
+            await handler(session, event, MessageMeta(event.topic, 0, 0, {}))
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +84,7 @@ async def in_process(migrated: None) -> AsyncIterator:
         keys = {r.value: await create_credential(urls, f"ORG-{r.value}", [r]) for r in Toegangsrol}
         keys["ANDERE_PARTNER"] = await create_credential(urls, f"ORG-ANDERE-{run}", [Toegangsrol.PARTNER])
         outbox_start = await support.db_fetchval(name, "SELECT coalesce(max(id), 0) FROM outbox")
-        started[name] = InProcess(name, app, rt.engine, outbox_start, keys)
+        started[name] = InProcess(name, app, rt.engine, outbox_start, keys, runtime=rt, definition=defn)
         return started[name]
 
     yield start

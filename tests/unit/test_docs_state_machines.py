@@ -35,6 +35,7 @@ def test_the_page_has_a_diagram_for_every_table() -> None:
         "signalering.domain.forum:TAFEL_OVERGANGEN",
         "signalering.domain.forum:ACTIEPUNT_OVERGANGEN",
         "signalering.domain.beleid:AANBEVELING_OVERGANGEN",
+        "webhooks.domain.abonnement:OVERGANGEN",
     }
 
 

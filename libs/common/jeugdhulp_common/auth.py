@@ -61,6 +61,7 @@ class Toegangsrol(StrEnum):
 TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
 TEAM_EN_STUURGROEP = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR, Toegangsrol.STUURGROEP)  # e.g. lerend netwerk
 STUURGROEP_EN_COORDINATOR = (Toegangsrol.STUURGROEP, Toegangsrol.COORDINATOR)  # macro decisions (forum, beleid)
+INTEGRATIE = (Toegangsrol.PARTNER, Toegangsrol.COORDINATOR)  # who manages webhook subscriptions
 
 
 @dataclass(frozen=True)

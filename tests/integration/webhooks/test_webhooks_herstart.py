@@ -42,7 +42,7 @@ async def test_restart_loses_and_doubles_nothing(log_dir, infra, ontvanger: Ontv
         for r in ontvanger.at("/k"):
             Webhook(sub["secret"]).verify(r.body, r.headers)
         async with httpx.AsyncClient(base_url=proc.url, timeout=30) as api:
-            log = (await api.get(f"/subscriptions/{sub['id']}/deliveries", params={"limit": 200}, headers=auth(key))).json()
+            log = (await api.get(f"/subscriptions/{sub['id']}/deliveries", params={"limit": 200}, headers=auth(key))).json()["items"]
         assert len(log) == N and {d["status"] for d in log} == {"DELIVERED"}
         assert {d["webhookId"] for d in log} == set(kept)
     finally:

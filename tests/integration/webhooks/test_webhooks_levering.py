@@ -1,5 +1,5 @@
 """Signed webhooks on the real broker and database: scope per organisation, signatures, retries with the same id,
-410, ordering per aggregate, the privacy of every payload, the subscription API's own rules."""
+410, ordering per aggregate, the privacy of every payload (the subscription API's own rules: tests/middle)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def aanmelding_body(org: str, merk: str) -> dict:
 async def deliveries(api: httpx.AsyncClient, key: str, sid: str, **params: str) -> list[dict]:
     resp = await api.get(f"/subscriptions/{sid}/deliveries", params={"limit": 200, **params}, headers=auth(key))
     assert resp.status_code == 200, resp.text
-    return resp.json()
+    return resp.json()["items"]
 
 
 async def test_partner_gets_signed_events_of_its_own_aanmelding_only(api: httpx.AsyncClient, aanmelding, ontvanger: Ontvanger, trace_file: Path) -> None:
@@ -124,9 +124,9 @@ async def test_partner_gets_signed_events_of_its_own_aanmelding_only(api: httpx.
     log_w = await deliveries(api, keys[ORG_W], sub_w["id"])
     assert [d["status"] for d in log_w] == ["DELIVERED"] and log_w[0]["attempts"] == 1 and log_w[0]["lastStatusCode"] == 200
     listed = (await api.get("/subscriptions", headers=auth(keys[ORG_W]))).json()
-    assert {s["id"] for s in listed} == {sub_w["id"]}
+    assert {s["id"] for s in listed["items"]} == {sub_w["id"]} and listed["total"] == 1
     assert (await api.get(f"/subscriptions/{sub_x['id']}", headers=auth(keys[ORG_W]))).status_code == 404
-    everything = (await api.get("/subscriptions", params={"limit": 200}, headers=auth(coord))).json()
+    everything = (await api.get("/subscriptions", params={"limit": 200}, headers=auth(coord))).json()["items"]
     assert {sub_w["id"], sub_x["id"], sub_act["id"]} <= {s["id"] for s in everything}
 
     # One trace from the partner's POST to the delivery attempt: POST (aanmelding) -> publish -> process (webhooks) -> deliver.
@@ -243,29 +243,6 @@ async def test_rotation_overlap_ping_pause_and_delete(api: httpx.AsyncClient, on
     assert resp.status_code == 200 and resp.json()["eventTypes"] == [AanmeldingGescreend.event_type]
     assert (await api.delete(f"/subscriptions/{sub['id']}", headers=auth(key))).status_code == 204
     assert (await api.get(f"/subscriptions/{sub['id']}", headers=auth(key))).status_code == 404
-
-
-async def test_subscription_rules(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:
-    partner = await sleutel("Voorziening Q (webhooks test)", Toegangsrol.PARTNER)
-    planmaker = await sleutel("Team (webhooks test)", Toegangsrol.PLANMAKER)
-    url = ontvanger.url("/rules")
-
-    async def post(key: str, **body) -> httpx.Response:
-        return await api.post("/subscriptions", json={"url": url, **body}, headers=auth(key))
-
-    assert (await api.get("/subscriptions")).status_code == 401
-    assert (await post(planmaker)).status_code == 403
-    r = await post(partner, profiel="ACT")
-    assert r.status_code == 403 and r.json()["errors"][0]["field"] == "profiel"
-    assert (await post(partner, organisatie="Iemand anders")).status_code == 403
-    r = await post(partner, eventTypes=[AanmeldingOntvangen.event_type])  # P-class: never to a partner
-    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "eventTypes"
-    r = await post(partner, eventTypes=["be.jeugdhulp.traject.SamenwerkingsoverlegGehouden"])
-    assert r.status_code == 422
-    for bad in ("http://10.0.0.1/hook", "https://169.254.169.254/latest", "http://127.0.0.2:9/x", "https://[::1]/x", "ftp://127.0.0.1/x"):
-        r = await api.post("/subscriptions", json={"url": bad}, headers=auth(partner))
-        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "url", (bad, r.text)
-        assert r.headers["content-type"].startswith("application/problem+json")
 
 
 async def test_traject_events_reach_the_organisations_of_the_traject_only(api: httpx.AsyncClient, ontvanger: Ontvanger) -> None:

@@ -1,31 +1,32 @@
-"""Storage of the webhooks service: subscriptions and secrets, the delivery log, the scope projection."""
+"""Storage of the webhooks service: subscriptions (an aggregate on the shared :class:`Repository` base), the delivery
+log (a work queue, not an aggregate: rows are claimed ``FOR UPDATE SKIP LOCKED`` so that several workers share it,
+which the aggregate locking policy, a wait for the row, would defeat) and the dispatcher's scope projection."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from jeugdhulp_common.events import Event
+from jeugdhulp_common.unit_of_work import Repository
 
 from webhooks.adapters.tables import (
     delivery_table as D,
     scope_aanmelding_table as SA,
     scope_traject_org_table as STO,
     scope_traject_table as ST,
-    subscription_secret_table as SS,
     subscription_table as S,
 )
-from webhooks.domain.policy import AANMELDING_KEY, TRAJECT_KEY, Abonnee, Profiel
+from webhooks.domain.abonnement import NAAM, Abonnement, Status
+from webhooks.domain.policy import AANMELDING_KEY, TRAJECT_KEY
 from webhooks.domain.projection import Feiten
 
-ACTIVE, PAUSED, DISABLED = "ACTIVE", "PAUSED", "DISABLED"
 PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
 
 
@@ -63,92 +64,41 @@ async def organisaties(session: AsyncSession, ev: Event) -> set[str]:
 # --------------------------------------------------------------------------- subscriptions
 
 
-@dataclass(frozen=True)
-class Abonnement:
-    id: uuid.UUID
-    organisatie: str
-    profiel: Profiel
-    url: str
-    event_types: list[str]
-    description: str
-    status: str
-    disabled_reason: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+class AbonnementRepository(Repository[Abonnement]):
+    """Subscriptions, the one aggregate of this service: the shared repository base (one JSONB document, loaded
+    ``FOR UPDATE`` for change, version checked on save, :class:`GelijktijdigGewijzigd` -> 409) plus the lookups below."""
 
-    @property
-    def abonnee(self) -> Abonnee:
-        return Abonnee(self.organisatie, self.profiel, frozenset(self.event_types))
+    table = S
+    aggregaat = Abonnement
+    naam = NAAM
 
+    def sleutel(self, ab: Abonnement) -> uuid.UUID:
+        return ab.id
 
-def _abonnement(r: Any) -> Abonnement:
-    return Abonnement(r.id, r.organisatie, Profiel(r.profiel), r.url, list(r.event_types), r.description, r.status, r.disabled_reason, r.created_at, r.updated_at)
+    def kolommen(self, ab: Abonnement) -> dict[str, Any]:
+        return {"organisatie": ab.organisatie, "url": ab.url, "status": ab.status.value}
 
+    async def lijst(self, organisatie: str | None, limit: int, offset: int) -> tuple[list[Abonnement], int]:
+        """A page in creation order (``organisatie`` None: every organisation's) and the number matching."""
+        where = [] if organisatie is None else [S.c.organisatie == organisatie]
+        rows = await self.session.execute(select(S.c.document).where(*where).order_by(S.c.created_at, S.c.id).limit(limit).offset(offset))
+        total = await self.session.scalar(select(func.count()).select_from(S).where(*where))
+        return [self.uit_document(r.document) for r in rows], int(total or 0)
 
-async def ontvangers(session: AsyncSession) -> list[Abonnement]:
-    """Subscriptions that collect deliveries: active and paused ones (a paused one gets them when resumed)."""
-    rows = await session.execute(select(S).where(S.c.status.in_((ACTIVE, PAUSED))))
-    return [_abonnement(r) for r in rows]
+    async def ontvangers(self) -> list[Abonnement]:
+        """Subscriptions that collect deliveries: active and paused ones (a paused one gets them when resumed)."""
+        rows = await self.session.execute(select(S.c.document).where(S.c.status.in_((Status.ACTIVE, Status.PAUSED))))
+        return [self.uit_document(r.document) for r in rows]
 
+    async def geldige_geheimen(self, ids: Iterable[uuid.UUID], nu: dt.datetime) -> dict[uuid.UUID, list[str]]:
+        """Per subscription, the secrets that sign now (newest first)."""
+        rows = await self.session.execute(select(S.c.document).where(S.c.id.in_(list(ids))))
+        return {ab.id: ab.geldige_geheimen(nu) for ab in (self.uit_document(r.document) for r in rows)}
 
-async def voeg_leveringen_toe(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
-    if not rows:
-        return 0
-    res = await session.execute(pg_insert(D).values(list(rows)).on_conflict_do_nothing(constraint="delivery_subscription_event_key").returning(D.c.id))
-    return len(res.all())
-
-
-async def maak(session: AsyncSession, *, id: uuid.UUID, organisatie: str, profiel: Profiel, url: str, event_types: list[str], description: str, secret: str) -> None:
-    await session.execute(
-        S.insert().values(id=id, organisatie=organisatie, profiel=profiel.value, url=url, event_types=event_types, description=description, status=ACTIVE)
-    )
-    await session.execute(SS.insert().values(subscription_id=id, secret=secret))
-
-
-async def haal(session: AsyncSession, id: uuid.UUID, *, for_update: bool = False) -> Abonnement | None:
-    q = select(S).where(S.c.id == id)
-    if for_update:
-        q = q.with_for_update()
-    r = (await session.execute(q)).first()
-    return _abonnement(r) if r else None
-
-
-async def lijst(session: AsyncSession, organisatie: str | None, limit: int, offset: int) -> list[Abonnement]:
-    q = select(S).order_by(S.c.created_at, S.c.id).limit(limit).offset(offset)
-    if organisatie is not None:
-        q = q.where(S.c.organisatie == organisatie)
-    return [_abonnement(r) for r in await session.execute(q)]
-
-
-async def wijzig(session: AsyncSession, id: uuid.UUID, **values: Any) -> None:
-    await session.execute(update(S).where(S.c.id == id).values(**values, updated_at=func.now()))
-
-
-async def verwijder(session: AsyncSession, id: uuid.UUID) -> None:
-    await session.execute(delete(S).where(S.c.id == id))
-
-
-async def roteer(session: AsyncSession, id: uuid.UUID, secret: str, old_expires_at: dt.datetime, now: dt.datetime) -> None:
-    """The new secret becomes current; the ones still valid stay valid until ``old_expires_at`` (the overlap)."""
-    await session.execute(delete(SS).where(SS.c.subscription_id == id, SS.c.expires_at <= now))
-    await session.execute(
-        update(SS)
-        .where(SS.c.subscription_id == id, or_(SS.c.expires_at.is_(None), SS.c.expires_at > old_expires_at))
-        .values(expires_at=old_expires_at)
-    )
-    await session.execute(SS.insert().values(subscription_id=id, secret=secret))
-
-
-async def geldige_geheimen(session: AsyncSession, ids: Iterable[uuid.UUID], now: dt.datetime) -> dict[uuid.UUID, list[str]]:
-    out: dict[uuid.UUID, list[str]] = {}
-    rows = await session.execute(
-        select(SS.c.subscription_id, SS.c.secret)
-        .where(SS.c.subscription_id.in_(list(ids)), or_(SS.c.expires_at.is_(None), SS.c.expires_at > now))
-        .order_by(SS.c.id.desc())
-    )
-    for sid, secret in rows:
-        out.setdefault(sid, []).append(secret)
-    return out
+    async def verwijder(self, ab: Abonnement) -> None:
+        """Delete a subscription loaded for change (:meth:`get`), with its delivery log (cascade)."""
+        self.seen.pop(self.sleutel(ab), None)
+        await self.session.execute(delete(S).where(S.c.id == ab.id))
 
 
 # --------------------------------------------------------------------------- deliveries
@@ -169,29 +119,44 @@ _CLAIM = text(
 )
 
 
-async def claim(session: AsyncSession, now: dt.datetime, n: int) -> list[Any]:
-    """Due deliveries, at most one per (subscription, aggregate): the oldest pending one, so order per aggregate holds.
-    Locked until the transaction ends; other workers skip them."""
-    return list(await session.execute(_CLAIM, {"now": now, "n": n}))
+class Leveringen:
+    """The delivery log of one transaction. A work queue, not an aggregate: the worker claims rows
+    ``FOR UPDATE SKIP LOCKED`` (:meth:`claim`) and keeps that SQL; everything else about a subscription goes through
+    :class:`AbonnementRepository`."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
-async def na_poging(session: AsyncSession, id: int, **values: Any) -> None:
-    await session.execute(update(D).where(D.c.id == id).values(**values, attempts=D.c.attempts + 1))
+    async def voeg_toe(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Queue deliveries; one per (subscription, event): a second one is ignored. The number queued."""
+        if not rows:
+            return 0
+        res = await self.session.execute(
+            pg_insert(D).values(list(rows)).on_conflict_do_nothing(constraint="delivery_subscription_event_key").returning(D.c.id)
+        )
+        return len(res.all())
 
+    async def claim(self, now: dt.datetime, n: int) -> list[Any]:
+        """Due deliveries, at most one per (subscription, aggregate): the oldest pending one, so order per aggregate
+        holds. Locked until the transaction ends; other workers skip them."""
+        return list(await self.session.execute(_CLAIM, {"now": now, "n": n}))
 
-async def leveringen(session: AsyncSession, subscription_id: uuid.UUID, status: str | None, limit: int, offset: int) -> list[Any]:
-    q = select(D).where(D.c.subscription_id == subscription_id).order_by(D.c.id.desc()).limit(limit).offset(offset)
-    if status:
-        q = q.where(D.c.status == status)
-    return list(await session.execute(q))
+    async def na_poging(self, id: int, **values: Any) -> None:
+        await self.session.execute(update(D).where(D.c.id == id).values(**values, attempts=D.c.attempts + 1))
 
+    async def log(self, subscription_id: uuid.UUID, status: str | None, limit: int, offset: int) -> tuple[list[Any], int]:
+        """A page of one subscription's deliveries, newest first, and the number matching."""
+        where = [D.c.subscription_id == subscription_id, *([D.c.status == status] if status else [])]
+        rows = await self.session.execute(select(D).where(*where).order_by(D.c.id.desc()).limit(limit).offset(offset))
+        total = await self.session.scalar(select(func.count()).select_from(D).where(*where))
+        return list(rows), int(total or 0)
 
-async def herhaal(session: AsyncSession, subscription_id: uuid.UUID, van: dt.datetime, tot: dt.datetime) -> int:
-    """Replay: deliveries of events that occurred in [van, tot) go out again (same webhook-id), a fresh retry round."""
-    res = await session.execute(
-        update(D)
-        .where(and_(D.c.subscription_id == subscription_id, D.c.occurred_at >= van, D.c.occurred_at < tot, D.c.status != PENDING))
-        .values(status=PENDING, next_attempt_at=func.now(), window_started_at=None, attempts=0, last_error=None, last_status_code=None, delivered_at=None)
-        .returning(D.c.id)
-    )
-    return len(res.all())
+    async def herhaal(self, subscription_id: uuid.UUID, van: dt.datetime, tot: dt.datetime) -> int:
+        """Replay: deliveries of events that occurred in [van, tot) go out again (same webhook-id), a fresh retry round."""
+        res = await self.session.execute(
+            update(D)
+            .where(and_(D.c.subscription_id == subscription_id, D.c.occurred_at >= van, D.c.occurred_at < tot, D.c.status != PENDING))
+            .values(status=PENDING, next_attempt_at=func.now(), window_started_at=None, attempts=0, last_error=None, last_status_code=None, delivered_at=None)
+            .returning(D.c.id)
+        )
+        return len(res.all())

@@ -1,18 +1,22 @@
-"""Tables of the webhooks service (its own database; created by migration 0001_i13).
+"""Tables of the webhooks service (its own database; created by migration 0001_i13, reshaped by 0002_i15w).
 
-* ``subscription`` / ``subscription_secret``: who wants what where; the signing secrets (several valid during a
-  rotation's overlap). A secret must be readable to sign with, so it is stored as is: protect the database
-  (and its backups) like the secrets themselves.
+* ``subscription``: the subscription aggregate (:class:`webhooks.domain.abonnement.Abonnement`, with its signing
+  secrets) as one JSONB ``document`` with ``id`` and ``version``, the shape of every aggregate row
+  (:class:`jeugdhulp_common.unit_of_work.Repository`); ``organisatie``, ``url`` and ``status`` are lookup columns
+  for lists and the delivery worker's claim. A secret must be readable to sign with, so it is stored as is: protect
+  the database (and its backups) like the secrets themselves.
 * ``delivery``: the durable delivery log, one row per (subscription, event): status, attempts, last error; the
   worker claims due rows ``FOR UPDATE SKIP LOCKED``. ``id`` orders deliveries of one aggregate per subscription.
 * ``scope_aanmelding`` / ``scope_traject`` / ``scope_traject_org``: the dispatcher's projection of which organisations
   an aanmelding or traject concerns (ids and organisation names only).
+
+Migration 0001_i13 creates these tables from this module as it is when it runs; 0002_i15w therefore reshapes only
+a database that 0001 created in the earlier shape (columns per field, a ``subscription_secret`` table).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     Column,
     DateTime,
@@ -37,30 +41,14 @@ subscription_table = Table(
     "subscription",
     metadata,
     Column("id", Uuid, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("document", JSONB, nullable=False),
     Column("organisatie", Text, nullable=False),
-    Column("profiel", Text, nullable=False),  # PARTNER | ACT
     Column("url", Text, nullable=False),
-    Column("event_types", ARRAY(Text), nullable=False),  # empty: all the profile may receive
-    Column("description", Text, nullable=False, server_default=""),
     Column("status", Text, nullable=False),  # ACTIVE | PAUSED | DISABLED
-    Column("disabled_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("id", name="subscription_pkey"),
     Index("subscription_organisatie", "organisatie"),
-)
-
-subscription_secret_table = Table(
-    "subscription_secret",
-    metadata,
-    Column("id", BigInteger, Identity(), nullable=False),
-    Column("subscription_id", Uuid, nullable=False),
-    Column("secret", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("expires_at", DateTime(timezone=True)),  # NULL: the current secret
-    PrimaryKeyConstraint("id", name="subscription_secret_pkey"),
-    ForeignKeyConstraint(["subscription_id"], ["subscription.id"], ondelete="CASCADE", name="subscription_secret_subscription_fkey"),
-    Index("subscription_secret_subscription", "subscription_id"),
 )
 
 delivery_table = Table(

@@ -10,29 +10,31 @@ most about one timeout.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import random
 
 from jeugdhulp_common.tracing import context_from, tracer
+from jeugdhulp_common.unit_of_work import Klok, SysteemKlok
 from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from webhooks.adapters import repository as repo
+from webhooks.adapters.repository import AbonnementRepository, Leveringen
 from webhooks.adapters.http import Afzender, Antwoord
 from webhooks.domain import bericht
 from webhooks.domain.retry import Schema, Uitkomst, beslis
+from webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 class Bezorger:
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], afzender: Afzender, *, schema: Schema, batch_size: int, poll_seconds: float) -> None:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], afzender: Afzender, *, schema: Schema, batch_size: int, poll_seconds: float,
+        klok: Klok | None = None,
+    ) -> None:
         self.sessionmaker = sessionmaker
+        self.klok: Klok = klok or SysteemKlok()
         self.afzender = afzender
         self.schema = schema
         self.batch_size = batch_size
@@ -58,14 +60,15 @@ class Bezorger:
             await self.afzender.close()
 
     async def ronde(self) -> int:
-        now = utcnow()
+        now = self.klok.nu()
         async with self.sessionmaker.begin() as session:
-            rows = await repo.claim(session, now, self.batch_size)
+            log_ = Leveringen(session)
+            rows = await log_.claim(now, self.batch_size)
             if not rows:
                 return 0
-            geheimen = await repo.geldige_geheimen(session, {r.subscription_id for r in rows}, now)
+            geheimen = await AbonnementRepository(session).geldige_geheimen({r.subscription_id for r in rows}, now)
             antwoorden = await asyncio.gather(*(self._stuur(r, geheimen.get(r.subscription_id, [])) for r in rows))
-            klaar = utcnow()
+            klaar = self.klok.nu()
             disabled: set = set()
             for r, a in zip(rows, antwoorden, strict=True):
                 window = r.window_started_at or now
@@ -75,27 +78,29 @@ class Bezorger:
                 )
                 common = {"last_attempt_at": klaar, "window_started_at": window, "last_status_code": a.status_code, "last_error": a.error}
                 if b.uitkomst is Uitkomst.DELIVERED:
-                    await repo.na_poging(session, r.id, status=repo.DELIVERED, delivered_at=klaar, **common)
+                    await log_.na_poging(r.id, status=repo.DELIVERED, delivered_at=klaar, **common)
                 elif b.uitkomst is Uitkomst.RETRY:
-                    await repo.na_poging(session, r.id, next_attempt_at=b.next_attempt_at, **common)
+                    await log_.na_poging(r.id, next_attempt_at=b.next_attempt_at, **common)
                 elif b.uitkomst is Uitkomst.DISABLE:
-                    await repo.na_poging(session, r.id, status=repo.FAILED, **common)
+                    await log_.na_poging(r.id, status=repo.FAILED, **common)
                     disabled.add(r.subscription_id)
                 else:
-                    await repo.na_poging(session, r.id, status=repo.FAILED, **common)
+                    await log_.na_poging(r.id, status=repo.FAILED, **common)
                 log.info(
                     "webhook attempt",
                     extra={"webhook_id": r.webhook_id, "subscription_id": str(r.subscription_id), "status_code": a.status_code, "uitkomst": b.uitkomst.value},
                 )
-            for sid in disabled:
-                await repo.wijzig(session, sid, status=repo.DISABLED, disabled_reason="410 Gone from the receiver")
-                log.warning("subscription disabled by 410 Gone", extra={"subscription_id": str(sid)})
+            # The subscription is an aggregate: changed through the unit of work (its lock, its version), in this transaction.
+            async with WebhooksUnitOfWork.binnen(session) as uow:
+                for sid in disabled:
+                    (await uow.abonnementen.get(sid)).schakel_uit("410 Gone from the receiver", klaar)
+                    log.warning("subscription disabled by 410 Gone", extra={"subscription_id": str(sid)})
         return len(rows)
 
     async def _stuur(self, r, geheimen: list[str]) -> Antwoord:  # noqa: ANN001 - a claimed row
         if not geheimen:
             return Antwoord(None, error="no valid signing secret")
-        headers = bericht.headers(r.webhook_id, r.payload, geheimen, utcnow())
+        headers = bericht.headers(r.webhook_id, r.payload, geheimen, self.klok.nu())
         with tracer().start_as_current_span(
             "webhook deliver",
             context=context_from(r.trace or {}),

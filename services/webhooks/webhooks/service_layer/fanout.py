@@ -12,6 +12,7 @@ from jeugdhulp_common.tracing import current_carrier
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from webhooks.adapters import repository as repo
+from webhooks.adapters.repository import AbonnementRepository, Leveringen
 from webhooks.domain import bericht
 from webhooks.domain.policy import deliverable, is_thin, receives, scoped
 from webhooks.domain.projection import feiten
@@ -25,7 +26,7 @@ async def verdeel(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
     orgs = await repo.organisaties(session, ev) if scoped(cls) else None
     trace = current_carrier() or None
     rows = []
-    for sub in await repo.ontvangers(session):
+    for sub in await AbonnementRepository(session).ontvangers():
         if receives(sub.abonnee, ev, orgs):
             rows.append(
                 {
@@ -40,7 +41,7 @@ async def verdeel(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
                     "trace": trace,
                 }
             )
-    n = await repo.voeg_leveringen_toe(session, rows)
+    n = await Leveringen(session).voeg_toe(rows)
     if n:
         log.info("deliveries queued", extra={"event_id": str(ev.event_id), "event_type": ev.event_type, "aantal": n})
 
