@@ -296,3 +296,47 @@ async def test_a_closing_in_flight_holds_receipts_back_and_a_receipt_that_waits_
         await tx.rollback()
         await conn.close()
     assert (await asyncio.wait_for(ontvang(korte_wachttijd), 10)).status_code == 201
+
+
+# ---------------------------------------------------------------------- migration 0005_i15a on a real database
+
+
+async def test_an_old_format_row_loads_after_migrating(in_process) -> None:
+    """A database at the revision before issue 15 holding a row in the old hand-written format: after
+    ``upgrade head`` the repository loads it, and the team can act on it."""
+    import json
+    from pathlib import Path
+
+    from jeugdhulp_common.migrations import upgrade
+
+    naam = f"i15a_migratie_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(support.asyncpg_dsn("aanmelding"))
+    try:
+        await admin.execute(f'CREATE DATABASE "{naam}"')
+    finally:
+        await admin.close()
+    url = support.database_url("aanmelding").rsplit("/", 1)[0] + "/" + naam
+    migraties = Path(support.ROOT) / "services/aanmelding/migrations"
+    await asyncio.to_thread(upgrade, migraties, url, "0003_i11")
+    oud = json.loads((Path(support.ROOT) / "tests/fixtures/aanmelding_document_voor_i15.json").read_text())
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(
+            "INSERT INTO aanmelding (id, aanmelder_organisatie, status, jongere_ref, ontvangen_op, regio_jongere, document, version)"
+            " VALUES ($1, 'VOT', 'OPGESTART', 'jref-1', now(), 'WESTHOEK', $2::jsonb, 3)",
+            uuid.UUID(int=1), json.dumps(oud),
+        )
+        await asyncio.to_thread(upgrade, migraties, url, "head")
+        assert "aanmelding_id" in json.loads(await conn.fetchval("SELECT document::text FROM aanmelding"))
+    finally:
+        await conn.close()
+    engine = make_engine(url, pool_size=1)
+    try:
+        uow = AanmeldingUnitOfWork(make_sessionmaker(engine), principal=TEAM)
+        a = await services.lees_aanmelding(uow, uuid.UUID(int=1))
+        assert a.jongere_ref == "jref-1" and a.heeft_instemming_jongere() and uow.aanmeldingen.versie(a) == 3
+        uow = AanmeldingUnitOfWork(make_sessionmaker(engine), principal=TEAM)
+        _, i = await services.instemming_intrekken(uow, uuid.UUID(int=1), uuid.UUID(int=2), op=a.opgestart_op)
+        assert i.ingetrokken_op == a.opgestart_op and uow.aanmeldingen.versie(a) == 4
+    finally:
+        await engine.dispose()
