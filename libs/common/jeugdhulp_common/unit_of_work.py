@@ -165,6 +165,11 @@ class Repository(Generic[A]):
         q = select(t.c.document, t.c.version).where(t.c.id == sleutel, *where)
         if for_update:
             q = q.with_for_update(of=t)
+        return await self._eerste(q)
+
+    async def _eerste(self, q: Any) -> Any:
+        """The first row of ``q`` (a subclass's own row query goes through here too): a lock that could not be
+        had in time is :class:`GelijktijdigGewijzigd`, no row :class:`NietGevonden`."""
         try:
             row = (await self.session.execute(q)).first()
         except DBAPIError as exc:
