@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from aanmelding.domain import AanmeldingActie, AanmeldingStatus
 from aanmelding_helpers import (
     MAX_LEEFTIJD,
     actie,
@@ -18,21 +17,6 @@ from aanmelding_helpers import (
     nieuw,
     wacht_op_events,
 )
-
-A = AanmeldingActie
-# One request per action, valid in shape, so a refusal can only come from the state machine.
-VERZOEK = {
-    A.IN_BESPREKING_NEMEN: ("in-bespreking", None),
-    A.OPSTART_BESLISSEN: ("opstart-beslissing", None),
-    A.NIET_OPSTARTEN: ("niet-opstarten", {"reden": "GEEN_CAPACITEIT", "alternatiefAdvies": {"vorm": "DOP"}}),
-    A.INSTEMMING_VASTLEGGEN: ("instemmingen", instemming_jongere()),
-    A.OPSTARTEN: ("opstart", None),
-}
-TOESTANDEN = ["GESCREEND", "GESCREEND_AFGEWEZEN", "IN_BESPREKING", "WACHT_OP_INSTEMMING", "OPGESTART", "NIET_OPGESTART"]
-
-
-def _status(toestand: str) -> AanmeldingStatus:
-    return AanmeldingStatus("GESCREEND" if toestand == "GESCREEND_AFGEWEZEN" else toestand)
 
 
 async def test_exclusion_after_failed_screening_with_text_advice_publishes_code_only(client, sleutels) -> None:

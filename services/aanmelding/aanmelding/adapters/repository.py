@@ -23,11 +23,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.exc import DBAPIError
 
 from jeugdhulp_common.db import insert_rows
-from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
-from jeugdhulp_common.unit_of_work import _LOCK_NOT_AVAILABLE, Repository, _sqlstate  # the base's lock-timeout test
+from jeugdhulp_common.domain import NietGevonden
+from jeugdhulp_common.unit_of_work import Repository
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
 from aanmelding.domain import INTAKE_KEY, Aanmelding, Intake
@@ -172,14 +171,7 @@ class IntakeRepository(Repository[Intake]):
             q = q.with_for_update()
         elif self._gedeeld:
             q = q.with_for_update(read=True)
-        try:
-            row = (await self.session.execute(q)).mappings().first()
-        except DBAPIError as exc:
-            if _sqlstate(exc) == _LOCK_NOT_AVAILABLE:
-                raise GelijktijdigGewijzigd(self.naam) from None
-            raise
-        if row is None:
-            raise NietGevonden(f"{self.naam} not found")
+        row = (await self._eerste(q))._mapping
         return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
 
     async def _insert(self, rows: list[dict[str, Any]]) -> None:
