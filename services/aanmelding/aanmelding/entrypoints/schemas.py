@@ -15,6 +15,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from jeugdhulp_common import historiek
+from jeugdhulp_common.codec import naar_json
 from jeugdhulp_common.api import Problem, RequestBody, ResponseBody, problem_responses  # noqa: F401 - Problem re-exported
 from jeugdhulp_common.contracts.vocabulary import (
     IntakePauzeReden,
@@ -270,45 +271,17 @@ class AanmeldingUit(_Uit):
 
     @classmethod
     def van(cls, a: Aanmelding, *, team: bool, version: int) -> AanmeldingUit:
-        g = a.gegevens
-        return cls(
-            aanmelding_id=a.aanmelding_id,
-            ontvangen_op=a.ontvangen_op,
-            status=a.status,
-            aanmelder=AanmelderUit(organisatie=g.aanmelder.organisatie, categorie=g.aanmelder.categorie, contactpersoon=g.aanmelder.contactpersoon),
-            onderwerp=g.onderwerp,
-            jongere_ref=g.jongere_ref,
-            leeftijd_bij_aanmelding=g.leeftijd_bij_aanmelding,
-            regio_jongere=g.regio_jongere,
-            redenen=list(g.redenen),
-            redenen_toelichting=g.redenen_toelichting,
-            blokkade_status_bij_aanmelding=g.blokkade_status_bij_aanmelding,
-            gezinssamenstelling=GezinssamenstellingUit(
-                ouders=g.gezinssamenstelling.ouders, brussen=[BrusUit(ref=b.ref, leeftijd=b.leeftijd) for b in g.gezinssamenstelling.brussen]
-            ),
-            verblijfssituatie=g.verblijfssituatie,
-            labels=sorted(g.labels),
-            betrokken_partners=list(g.betrokken_partners),
-            jeugdhulpregisseur=g.jeugdhulpregisseur,
-            screening=None if a.screening is None else ScreeningUit.van(a.screening),
-            reden_niet_opstart=a.reden_niet_opstart,
-            alternatief_advies=None
-            if a.alternatief_advies is None
-            else AlternatiefAdviesUit(vorm=a.alternatief_advies.vorm, tekst=a.alternatief_advies.tekst),
-            opgestart_op=a.opgestart_op,
-            niet_opgestart_op=a.niet_opgestart_op,
-            version=version,
-            **(
-                dict(
-                    instemmingen=[InstemmingUit.van(i) for i in a.instemmingen],
-                    mogelijk_dubbel=a.mogelijk_dubbel,
-                    mogelijk_dubbel_van=list(a.mogelijk_dubbel_van),
-                    toegestane_acties=sorted(toegestane_acties(a.status)),
-                )
-                if team
-                else {}
-            ),
-        )
+        """The view of ``a``: its fields and its gegevens' by name (through the one codec), team fields for the team."""
+        velden = {k: v for k, v in naar_json(a).items() if k not in ("gegevens", "instemmingen", "mogelijk_dubbel_van")}
+        velden.update(naar_json(a.gegevens), version=version)
+        if team:
+            velden.update(
+                instemmingen=naar_json(a.instemmingen),
+                mogelijk_dubbel=a.mogelijk_dubbel,
+                mogelijk_dubbel_van=naar_json(a.mogelijk_dubbel_van),
+                toegestane_acties=sorted(toegestane_acties(a.status)),
+            )
+        return cls.model_validate(velden)
 
 
 class IntakeUit(_Uit):
