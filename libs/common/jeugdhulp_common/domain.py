@@ -4,7 +4,7 @@
   (``jeugdhulp_common.problems.SOORTEN``): :class:`OngeldigeInvoer` -> 422, :class:`Verboden` -> 403,
   :class:`NietGevonden` -> 404, :class:`OngeldigeOvergang`, :class:`RegelGeschonden` and
   :class:`GelijktijdigGewijzigd` -> 409; ``veld`` is named in ``errors[].field``, ``extra`` adds members to the
-  problem, a subclass may set its own ``slug`` (the problem ``type``). Request shape errors are 422, raised by
+  problem, a subclass may set its own ``slug`` (the problem ``type``) and ``titel`` (its ``title``). Request shape errors are 422, raised by
   pydantic before the domain is reached. Messages must never contain personal data: name the rule, the state and
   the field, not the values.
 * :class:`Overgangen` — an aggregate's explicit, read-only transition table ``(toestand, actie) -> nieuwe toestand``.
@@ -27,6 +27,7 @@ class DomeinFout(Exception):
     """Base of all domain errors."""
 
     slug: str | None = None  # the problem type of this refusal; None: its kind's (see jeugdhulp_common.problems)
+    titel: str | None = None  # the problem title of this refusal; None: its kind's
 
     def __init__(self, message: str, *, veld: str | None = None, extra: Mapping[str, object] | None = None) -> None:
         super().__init__(message)

@@ -35,7 +35,7 @@ class Soort:
 
 
 # The one mapping of refusals to HTTP, for every service: the same refusal answers the same status and shape
-# everywhere. A subclass takes its nearest base's entry (and may set its own ``slug``).
+# everywhere. A subclass takes its nearest base's entry (and may set its own ``slug`` and ``titel``).
 SOORTEN: dict[type[DomeinFout], Soort] = {
     OngeldigeInvoer: Soort(422, "Invalid request", "ongeldige-invoer"),
     Verboden: Soort(403, "Forbidden", "verboden"),
@@ -58,7 +58,7 @@ def domain_problem(exc: DomeinFout) -> JSONResponse:
     if exc.veld:
         extra["errors"] = [{"field": exc.veld, "type": "domain_rule", "message": exc.message}]
     detail = f"1 invalid field(s): {exc.veld}" if isinstance(exc, OngeldigeInvoer) else exc.message
-    return problem(s.status, s.title, detail, type_=PROBLEM_TYPE + (exc.slug or s.slug), **extra)
+    return problem(s.status, exc.titel or s.title, detail, type_=PROBLEM_TYPE + (exc.slug or s.slug), **extra)
 
 log = logging.getLogger(__name__)
 

@@ -143,10 +143,12 @@ class Repository(Generic[A]):
         return aggregaat
 
     async def lees(self, sleutel: Any, *, where: Sequence[Any] = ()) -> A:
-        """The aggregate, read only: no lock, not saved."""
+        """The aggregate, read only: no lock, not saved (its stored version is kept for :meth:`versie`)."""
         if sleutel in self.seen:
             return self.seen[sleutel]
-        return self.uit_document((await self._row(sleutel, where, for_update=False)).document)
+        row = await self._row(sleutel, where, for_update=False)
+        self._versies[sleutel] = row.version
+        return self.uit_document(row.document)
 
     def add(self, aggregaat: A) -> None:
         """A new aggregate: inserted when the unit of work commits (a duplicate key fails the commit)."""
@@ -155,7 +157,7 @@ class Repository(Generic[A]):
         self._nieuw.add(sleutel)
 
     def versie(self, aggregaat: A) -> int:
-        """The stored version of an aggregate this repository loaded or saved (e.g. for an ETag)."""
+        """The stored version of an aggregate this repository loaded, read or saved (e.g. for an ETag)."""
         return self._versies[self.sleutel(aggregaat)]
 
     async def _row(self, sleutel: Any, where: Sequence[Any], *, for_update: bool) -> Any:
@@ -163,6 +165,11 @@ class Repository(Generic[A]):
         q = select(t.c.document, t.c.version).where(t.c.id == sleutel, *where)
         if for_update:
             q = q.with_for_update(of=t)
+        return await self._eerste(q)
+
+    async def _eerste(self, q: Any) -> Any:
+        """The first row of ``q`` (a subclass's own row query goes through here too): a lock that could not be
+        had in time is :class:`GelijktijdigGewijzigd`, no row :class:`NietGevonden`."""
         try:
             row = (await self.session.execute(q)).first()
         except DBAPIError as exc:

@@ -1,8 +1,12 @@
-"""Round trip of an aanmelding through its stored JSON document (for the storage adapter)."""
+"""Round trip of an aanmelding through the one codec (jeugdhulp_common.codec), and the migration of the old stored
+format (0005_i15a) into it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import uuid
+from pathlib import Path
 
 import pytest
 
@@ -18,9 +22,8 @@ from aanmelding.domain import (
     Label,
     OudersSituatie,
     Verblijfssituatie,
-    naar_document,
-    uit_document,
 )
+from jeugdhulp_common.codec import laad, naar_json
 from jeugdhulp_common.contracts.vocabulary import AanmelderCategorie, BlokkadeStatus, Ondersteuningsvorm, RedenNietOpstart
 
 S = AanmeldingStatus
@@ -28,7 +31,7 @@ D = InstemmingDoor
 
 
 def _velden(a: Aanmelding) -> dict:
-    return {k: v for k, v in vars(a).items() if k not in ("events", "version")}
+    return {k: v for k, v in vars(a).items() if k != "events"}
 
 
 VOLLEDIG = dict(
@@ -59,12 +62,11 @@ def test_heen_en_terug(opbouw: dict, bouwer) -> None:
     if a.instemmingen:
         a.instemming_intrekken(a.instemmingen[-1].instemming_id, op=bouwer.nu, nu=bouwer.nu)
         a.neem_events()
-    doc = json.loads(json.dumps(naar_document(a)))  # really JSON-safe
-    terug = uit_document(doc, version=3)
+    doc = json.loads(json.dumps(naar_json(a)))  # really JSON-safe
+    terug = laad(Aanmelding, doc)
     assert _velden(terug) == _velden(a)
-    assert terug.version == 3
     assert terug.events == []
-    assert naar_document(terug) == doc
+    assert naar_json(terug) == doc
 
 
 def test_document_met_advies_en_dubbel(bouwer) -> None:
@@ -77,17 +79,48 @@ def test_document_met_advies_en_dubbel(bouwer) -> None:
         alternatief_advies=AlternatiefAdvies(vorm=Ondersteuningsvorm.DOP, tekst="passend voor DOP"),
         nu=bouwer.nu,
     )
-    doc = naar_document(a)
+    doc = naar_json(a)
     assert doc["status"] == "NIET_OPGESTART"
-    assert doc["redenNietOpstart"] == "ANDER_AANBOD_PASSEND"
-    assert doc["alternatiefAdvies"] == {"vorm": "DOP", "tekst": "passend voor DOP"}
-    assert doc["mogelijkDubbelVan"] == [str(eerste.aanmelding_id)]
-    assert _velden(uit_document(doc, version=1)) == _velden(a)
+    assert doc["reden_niet_opstart"] == "ANDER_AANBOD_PASSEND"
+    assert doc["alternatief_advies"] == {"vorm": "DOP", "tekst": "passend voor DOP"}
+    assert doc["mogelijk_dubbel_van"] == [str(eerste.aanmelding_id)]
+    assert "events" not in doc and "version" not in doc
+    assert _velden(laad(Aanmelding, doc)) == _velden(a)
 
 
 def test_hersteld_aggregaat_werkt_verder(bouwer) -> None:
     a = bouwer.in_status(S.WACHT_OP_INSTEMMING, instemmingen=(D.JONGERE,))
-    terug = uit_document(naar_document(a), version=2)
+    terug = laad(Aanmelding, naar_json(a))
     terug.opstarten(nu=bouwer.later(1))
     assert terug.status is S.OPGESTART
     assert [e.key for e in terug.events] == [str(a.aanmelding_id)]
+
+
+# ---------------------------------------------------------------- migration 0005_i15a: the old stored format
+
+MIGRATIE = Path(__file__).resolve().parents[3] / "services/aanmelding/migrations/versions/0005_i15a_codec_documents.py"
+OUD_DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "fixtures/aanmelding_document_voor_i15.json").read_text())
+
+
+def _migratie():
+    spec = importlib.util.spec_from_file_location("migratie_0005_i15a", MIGRATIE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_een_document_in_het_oude_formaat_laadt_na_de_migratie() -> None:
+    m = _migratie()
+    nieuw = m._nieuw(OUD_DOCUMENT)
+    a = laad(Aanmelding, nieuw)
+    assert a.aanmelding_id == uuid.UUID(int=1) and a.status is S.OPGESTART and a.jongere_ref == "jref-1"
+    assert a.gegevens.aanmelder == Aanmelder(organisatie="VOT", categorie=AanmelderCategorie.VOORZIENING, contactpersoon="Els")
+    assert a.gegevens.gezinssamenstelling == Gezinssamenstelling(ouders=OudersSituatie.GESCHEIDEN, brussen=(Brus(ref="b1", leeftijd=9), Brus()))
+    assert a.gegevens.labels == frozenset({Label.GES, Label.GES_PLUS}) and a.gegevens.verblijfssituatie is Verblijfssituatie.PLEEGZORG
+    assert a.gegevens.blokkade_status_bij_aanmelding is BlokkadeStatus.GEBLOKKEERD
+    assert a.screening is not None and a.screening.geslaagd and a.alternatief_advies == AlternatiefAdvies(vorm=Ondersteuningsvorm.DOP, tekst="t")
+    assert [(i.instemming_id, i.door, i.actief) for i in a.instemmingen] == [(uuid.UUID(int=2), D.JONGERE, True)]
+    assert a.heeft_instemming_jongere() and a.mogelijk_dubbel_van == (uuid.UUID(int=3),)
+    # exactly what the codec writes, so a second run changes nothing; the downgrade gives the old document back
+    assert naar_json(a) == nieuw and m._nieuw(nieuw) is nieuw
+    assert m._oud(nieuw) == OUD_DOCUMENT

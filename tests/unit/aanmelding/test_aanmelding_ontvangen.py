@@ -26,7 +26,9 @@ from jeugdhulp_common.contracts.vocabulary import (
     RedenVanAanmelding,
     RegioELZ,
 )
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer, RegelGeschonden, Verboden
+
+from aanmelding.domain import AndereOrganisatie, IntakeGesloten
 
 R = RedenVanAanmelding
 
@@ -54,7 +56,6 @@ def test_ontvangen_legt_alle_gegevens_vast(bouwer) -> None:
     assert a.aanmelding_id == aanmelding_id
     assert a.ontvangen_op == bouwer.nu
     assert a.status is AanmeldingStatus.ONTVANGEN
-    assert a.version == 0
     g = a.gegevens
     assert g.aanmelder == Aanmelder(organisatie="VOT", categorie=AanmelderCategorie.VOORZIENING, contactpersoon="Els")
     assert g.onderwerp is Onderwerp.GEZIN
@@ -108,6 +109,28 @@ def test_gesloten_intake_weigert(bouwer) -> None:
         Aanmelding.ontvangen(bouwer.gegevens(), intake=intake, nu=bouwer.nu)
     assert "gesloten" in fout.value.message and "closed" in fout.value.message
     assert fout.value.veld is None
+    assert isinstance(fout.value, IntakeGesloten) and fout.value.slug == "intake-gesloten" and fout.value.titel == "Intake closed"
+    assert fout.value.extra == {"intakeOpen": False, "reden": "pauze in opstart nieuwe trajecten"}
+
+
+def test_het_intakeregel_komt_na_de_organisatie_en_voor_de_geldigheid(bouwer) -> None:
+    gesloten = Intake(open=False, reden="pauze")
+    # a partner posting in another organisation's name: forbidden, whatever the intake
+    with pytest.raises(AndereOrganisatie) as fout:
+        Aanmelding.ontvangen(bouwer.gegevens(), intake=gesloten, nu=bouwer.nu, partner="EEN ANDERE ORGANISATIE")
+    assert isinstance(fout.value, Verboden)
+    assert fout.value.extra["errors"][0]["field"] == "aanmelder.organisatie"
+    # closed intake before invalid input
+    with pytest.raises(IntakeGesloten):
+        bouwer_gegevens = bouwer.gegevens(redenen=())
+        Aanmelding.ontvangen(bouwer_gegevens, intake=gesloten, nu=bouwer.nu)
+
+
+def test_een_partner_meldt_aan_in_eigen_naam_het_team_voor_iedereen(bouwer) -> None:
+    g = bouwer.gegevens()
+    eigen = g.aanmelder.organisatie
+    assert Aanmelding.ontvangen(g, intake=Intake(open=True), nu=bouwer.nu, partner=eigen).status is AanmeldingStatus.ONTVANGEN
+    assert Aanmelding.ontvangen(g, intake=Intake(open=True), nu=bouwer.nu, partner=None).status is AanmeldingStatus.ONTVANGEN
 
 
 def test_heropende_intake_aanvaardt(bouwer) -> None:
@@ -126,7 +149,7 @@ def test_plausibele_leeftijden(leeftijd: int, bouwer) -> None:
 
 @pytest.mark.parametrize("leeftijd", [-1, 26, 99, True, False, 12.0, "12", None])
 def test_onplausibele_leeftijden(leeftijd: object, bouwer) -> None:
-    with pytest.raises(RegelGeschonden) as fout:
+    with pytest.raises(OngeldigeInvoer) as fout:
         bouwer.nieuw(leeftijd_bij_aanmelding=leeftijd)
     assert fout.value.veld == "leeftijdBijAanmelding"
 
@@ -155,14 +178,14 @@ def test_onplausibele_leeftijden(leeftijd: object, bouwer) -> None:
     ],
 )
 def test_ongeldige_gegevens(velden: dict, veld: str, bouwer) -> None:
-    with pytest.raises(RegelGeschonden) as fout:
+    with pytest.raises(OngeldigeInvoer) as fout:
         bouwer.nieuw(**velden)
     assert fout.value.veld == veld
 
 
 def test_foutmelding_bevat_geen_waarde(bouwer) -> None:
     # §9 rule 6: messages name the rule and the field, never the value
-    with pytest.raises(RegelGeschonden) as fout:
+    with pytest.raises(OngeldigeInvoer) as fout:
         bouwer.nieuw(regio_jongere="Kortrijk-Zuid-geheim")
     assert "Kortrijk-Zuid-geheim" not in str(fout.value)
 

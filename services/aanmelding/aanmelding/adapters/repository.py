@@ -1,32 +1,38 @@
-"""Storage of the aggregates: the aanmelding as one JSONB document (+ columns for lookups), the intake switch.
+"""Storage of the aggregates, through the repository base of every service (``jeugdhulp_common.unit_of_work``):
+its one locking policy (a row loaded for change is locked ``FOR UPDATE``; every save is checked against the
+version loaded and bumps it; a lost race is ``GelijktijdigGewijzigd``, 409) and its one codec.
 
-Optimistic locking: every save is ``UPDATE … WHERE version = :loaded`` and bumps the version; when no row
-matches, another transaction changed the aggregate since it was loaded and :class:`GelijktijdigGewijzigd`
-is raised (the caller's transaction rolls back; the client may retry).
+* :class:`AanmeldingRepository`: the aanmelding as one JSONB document, with the columns the list and the
+  duplicate rule look up (:meth:`AanmeldingRepository.kolommen`); the list query, the duplicate lookup and its
+  advisory lock are extra methods.
+* :class:`IntakeRepository`: the intake switch, a row of plain columns (``intake``). Its documents are those
+  columns; saves take the same version check. The one exception to the locking policy is the receipt's read of
+  the switch (:meth:`IntakeRepository.voor_ontvangst`): a SHARE lock, not ``FOR UPDATE``. Every receipt reads the
+  switch; an exclusive lock would serialise all receipts on that one row, while a share lock lets receipts run
+  side by side and still never interleave with a closing (which takes ``FOR UPDATE``): a POST either commits
+  before the closing does, or waits and then sees intake closed. The receipt does not change the switch, so it
+  is not saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.domain import NietGevonden
+from jeugdhulp_common.unit_of_work import Repository
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
-from aanmelding.domain import INTAKE_KEY, Aanmelding, Intake, naar_document, uit_document
+from aanmelding.domain import INTAKE_KEY, Aanmelding, Intake
 
 # Namespace of the transaction-scoped advisory locks taken per jongereRef (duplicate check under concurrency).
 _DUBBEL_LOCK_NAMESPACE = 0x4A48_0A01 & 0x7FFFFFFF
-
-
-class GelijktijdigGewijzigd(Exception):
-    """The aggregate changed since it was loaded (optimistic lock lost)."""
 
 
 @dataclass(frozen=True)
@@ -47,48 +53,28 @@ class Filter:
     ontvangen_tot: dt.datetime | None = None
 
 
-class AanmeldingRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class AanmeldingRepository(Repository[Aanmelding]):
+    table = aanmelding_table
+    aggregaat = Aanmelding
+    naam = "Aanmelding"
 
-    async def get(self, aanmelding_id: uuid.UUID, *, organisatie: str | None = None) -> Aanmelding:
-        """The aanmelding; :class:`NietGevonden` if it does not exist or belongs to another organisation."""
-        q = select(aanmelding_table.c.document, aanmelding_table.c.version).where(aanmelding_table.c.id == aanmelding_id)
-        if organisatie is not None:
-            q = q.where(aanmelding_table.c.aanmelder_organisatie == organisatie)
-        row = (await self.session.execute(q)).first()
-        if row is None:
-            raise NietGevonden("aanmelding not found")
-        return uit_document(row.document, version=row.version)
+    def sleutel(self, a: Aanmelding) -> uuid.UUID:
+        return a.aanmelding_id
 
-    async def add(self, a: Aanmelding) -> None:
-        await insert_rows(
-            self.session,
-            aanmelding_table,
-            [
-                dict(
-                    id=a.aanmelding_id,
-                    aanmelder_organisatie=a.gegevens.aanmelder.organisatie,
-                    status=a.status.value,
-                    jongere_ref=a.jongere_ref,
-                    ontvangen_op=a.ontvangen_op,
-                    regio_jongere=a.gegevens.regio_jongere.value,
-                    document=naar_document(a),
-                    version=1,
-                )
-            ],
-        )
-        a.version = 1
+    def kolommen(self, a: Aanmelding) -> Mapping[str, Any]:
+        return {
+            "aanmelder_organisatie": a.gegevens.aanmelder.organisatie,
+            "status": a.status.value,
+            "jongere_ref": a.jongere_ref,
+            "ontvangen_op": a.ontvangen_op,
+            "regio_jongere": a.gegevens.regio_jongere.value,
+        }
 
-    async def save(self, a: Aanmelding) -> None:
-        result = await self.session.execute(
-            update(aanmelding_table)
-            .where(aanmelding_table.c.id == a.aanmelding_id, aanmelding_table.c.version == a.version)
-            .values(status=a.status.value, document=naar_document(a), version=a.version + 1)
-        )
-        if result.rowcount != 1:
-            raise GelijktijdigGewijzigd(f"aanmelding {a.aanmelding_id} changed concurrently")
-        a.version += 1
+    async def lees_zichtbaar(self, aanmelding_id: uuid.UUID, organisatie: str | None) -> Aanmelding:
+        """The aanmelding, read only; :class:`NietGevonden` also when ``organisatie`` (a partner's; None: the
+        team, who sees all) is not the one that referred it."""
+        where = () if organisatie is None else (self.table.c.aanmelder_organisatie == organisatie,)
+        return await self.lees(aanmelding_id, where=where)
 
     async def vergrendel_jongere(self, jongere_ref: str) -> None:
         """Serialise receipts for one jongereRef until the end of the transaction, so two concurrent
@@ -98,16 +84,15 @@ class AanmeldingRepository:
         )
 
     async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
-        rows = await self.session.execute(
-            select(aanmelding_table.c.id, aanmelding_table.c.jongere_ref, aanmelding_table.c.status).where(
-                aanmelding_table.c.jongere_ref == jongere_ref
-            )
-        )
+        """The aanmeldingen stored for this jongereRef (for the duplicate rule)."""
+        t = self.table
+        rows = await self.session.execute(select(t.c.id, t.c.jongere_ref, t.c.status).where(t.c.jongere_ref == jongere_ref))
         return [Samenvatting(r.id, r.jongere_ref, r.status) for r in rows]
 
     async def lijst(self, f: Filter, *, limit: int, offset: int) -> tuple[list[Aanmelding], int]:
-        """One page, newest first, and the total number matching the filter."""
-        t = aanmelding_table
+        """One page, newest first, and the total number matching the filter (read only; versions kept for
+        :meth:`versie`)."""
+        t = self.table
         conds = []
         if f.organisatie is not None:
             conds.append(t.c.aanmelder_organisatie == f.organisatie)
@@ -121,45 +106,86 @@ class AanmeldingRepository:
             conds.append(t.c.ontvangen_op < f.ontvangen_tot)
         total = (await self.session.execute(select(func.count()).select_from(t).where(*conds))).scalar_one()
         rows = await self.session.execute(
-            select(t.c.document, t.c.version).where(*conds).order_by(t.c.ontvangen_op.desc(), t.c.id).limit(limit).offset(offset)
+            select(t.c.id, t.c.document, t.c.version).where(*conds).order_by(t.c.ontvangen_op.desc(), t.c.id).limit(limit).offset(offset)
         )
-        return [uit_document(r.document, version=r.version) for r in rows], total
+        items = []
+        for r in rows:
+            self._versies[r.id] = r.version
+            items.append(self.uit_document(r.document))
+        return items, total
 
 
-class IntakeRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class IntakeRepository(Repository[Intake]):
+    """The switch as its own columns; see the module text for its one exception (the receipt's share lock)."""
 
-    async def get(self, *, voor_wijziging: bool = False) -> Intake:
-        """The switch. ``voor_wijziging=False`` takes a share lock: a receipt and a closing never interleave
-        (a POST either completes before the closing commits or sees intake closed)."""
-        q = select(intake_table).where(intake_table.c.sleutel == INTAKE_KEY)
-        q = q.with_for_update() if voor_wijziging else q.with_for_update(read=True)
-        row = (await self.session.execute(q)).mappings().first()
-        if row is None:  # migration 0002 inserts it; be robust if someone deleted it
-            return Intake(open=True, version=0)
-        return Intake(open=row["open"], reden=row["reden"], gewijzigd_op=row["gewijzigd_op"], version=row["version"])
+    table = intake_table
+    aggregaat = Intake
+    naam = "Intake"
 
-    async def lees(self) -> Intake:
-        row = (await self.session.execute(select(intake_table).where(intake_table.c.sleutel == INTAKE_KEY))).mappings().first()
-        if row is None:
-            return Intake(open=True, version=0)
-        return Intake(open=row["open"], reden=row["reden"], gewijzigd_op=row["gewijzigd_op"], version=row["version"])
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._gedeeld = False
 
-    async def save(self, intake: Intake) -> None:
-        if intake.version == 0:
-            await self.session.execute(
-                intake_table.insert().values(
-                    sleutel=INTAKE_KEY, open=intake.open, reden=intake.reden, gewijzigd_op=intake.gewijzigd_op, version=1
-                )
-            )
-            intake.version = 1
-            return
+    def sleutel(self, intake: Intake) -> str:
+        return INTAKE_KEY
+
+    def naar_document(self, intake: Intake) -> dict[str, Any]:
+        return {"open": intake.open, "reden": intake.reden, "gewijzigd_op": intake.gewijzigd_op}
+
+    def uit_document(self, document: Mapping[str, Any]) -> Intake:
+        return Intake(**document)
+
+    async def voor_wijziging(self) -> Intake:
+        """The switch, loaded for change (``FOR UPDATE``: waits for receipts in flight) and saved at commit.
+        A missing row (migration 0002 inserts it) is an open intake, inserted at commit."""
+        try:
+            return await self.get(INTAKE_KEY)
+        except NietGevonden:
+            intake = Intake(open=True)
+            self.add(intake)
+            return intake
+
+    async def voor_ontvangst(self) -> Intake:
+        """The switch for a receipt: a SHARE lock until the transaction ends, not saved (see the module text)."""
+        self._gedeeld = True
+        try:
+            return await self.lees(INTAKE_KEY)
+        except NietGevonden:
+            return Intake(open=True)
+        finally:
+            self._gedeeld = False
+
+    async def huidige(self) -> Intake:
+        """The switch, read only (no lock)."""
+        try:
+            return await self.lees(INTAKE_KEY)
+        except NietGevonden:
+            return Intake(open=True)
+
+    # The three storage operations, on the intake's columns.
+
+    async def _row(self, sleutel: Any, where: Sequence[Any], *, for_update: bool) -> Any:
+        t = self.table
+        q = select(t.c.open, t.c.reden, t.c.gewijzigd_op, t.c.version).where(t.c.sleutel == sleutel, *where)
+        if for_update:
+            q = q.with_for_update()
+        elif self._gedeeld:
+            q = q.with_for_update(read=True)
+        row = (await self._eerste(q))._mapping
+        return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
+
+    async def _insert(self, rows: list[dict[str, Any]]) -> None:
+        await insert_rows(self.session, self.table, [{"sleutel": r["id"], "version": r["version"], **r["document"]} for r in rows])
+
+    async def _update_row(self, sleutel: Any, geladen: int, values: Mapping[str, Any]) -> bool:
+        t = self.table
         result = await self.session.execute(
-            update(intake_table)
-            .where(intake_table.c.sleutel == INTAKE_KEY, intake_table.c.version == intake.version)
-            .values(open=intake.open, reden=intake.reden, gewijzigd_op=intake.gewijzigd_op, version=intake.version + 1)
+            update(t).where(t.c.sleutel == sleutel, t.c.version == geladen).values(**values["document"], version=geladen + 1)
         )
-        if result.rowcount != 1:
-            raise GelijktijdigGewijzigd("intake changed concurrently")
-        intake.version += 1
+        return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class _Rij:
+    document: dict[str, Any]
+    version: int

@@ -13,8 +13,8 @@ aanmelding_table = Table(
     Column("status", Text, nullable=False),
     Column("jongere_ref", Text, nullable=False),
     Column("ontvangen_op", DateTime(timezone=True), nullable=False),
-    Column("document", JSONB, nullable=False),  # aanmelding.domain.naar_document
-    Column("version", Integer, nullable=False),  # optimistic locking
+    Column("document", JSONB, nullable=False),  # the aggregate through jeugdhulp_common.codec (0005_i15a)
+    Column("version", Integer, nullable=False),  # checked on every save (jeugdhulp_common.unit_of_work)
     Column("regio_jongere", Text, nullable=False),  # 0002: for the list filter
 )
 

@@ -2,11 +2,13 @@
 
 No I/O, no clock: time (``nu``) and configuration (:class:`ScreeningRegels`) come in as arguments.
 Errors are those of :mod:`jeugdhulp_common.domain`: ``OngeldigeOvergang`` (action not allowed in the state),
-``RegelGeschonden`` (a guard; ``veld`` = the camelCase request field, if any), ``NietGevonden``.
+``RegelGeschonden`` (a guard; ``veld`` = the camelCase request field, if any), ``NietGevonden``,
+``OngeldigeInvoer`` (a new aanmelding's invalid field) and the refusals of :mod:`aanmelding.domain.fouten`.
+Stored by the one codec of every service (``jeugdhulp_common.codec``).
 """
 
 from aanmelding.domain.model import Aanmelding
-from aanmelding.domain.document import Document, naar_document, uit_document
+from aanmelding.domain.fouten import AndereOrganisatie, IntakeGesloten
 from aanmelding.domain.dubbels import AanmeldingSamenvatting, is_mogelijk_dubbel, open_aanmeldingen_voor
 from aanmelding.domain.intake import INTAKE_KEY, Intake
 from aanmelding.domain.screening import AANZET_REGIOS, ScreeningRegels, ScreeningResultaat, beoordeel
@@ -39,6 +41,7 @@ __all__ = [
     "OVERGANGEN",
     "REDENEN_PER_TOESTAND",
     "Aanmelder",
+    "AndereOrganisatie",
     "Aanmelding",
     "AanmeldingActie",
     "AanmeldingGegevens",
@@ -46,12 +49,12 @@ __all__ = [
     "AanmeldingStatus",
     "AlternatiefAdvies",
     "Brus",
-    "Document",
     "Gezinssamenstelling",
     "Instemming",
     "InstemmingDoor",
     "InstemmingScope",
     "Intake",
+    "IntakeGesloten",
     "Label",
     "OudersSituatie",
     "ScreeningRegels",
@@ -59,8 +62,6 @@ __all__ = [
     "Verblijfssituatie",
     "beoordeel",
     "is_mogelijk_dubbel",
-    "naar_document",
     "open_aanmeldingen_voor",
     "toegestane_acties",
-    "uit_document",
 ]

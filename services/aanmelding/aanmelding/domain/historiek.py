@@ -17,7 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from jeugdhulp_common.contracts.vocabulary import RedenNietOpstart
-from jeugdhulp_common.domain import DomeinFout, RegelGeschonden
+from jeugdhulp_common.domain import DomeinFout, OngeldigeInvoer, RegelGeschonden
 
 from aanmelding.domain.intake import Intake
 from aanmelding.domain.model import Aanmelding
@@ -119,7 +119,7 @@ def uit_historiek(h: HistoriekAanmelding, *, aanmelding_id: uuid.UUID, regels: S
             a.opstarten(nu=beslist)
         else:
             a.niet_opstarten(reden=reden, alternatief_advies=h.alternatief_advies, nu=beslist)  # type: ignore[arg-type]
-    except RegelGeschonden as exc:
+    except (RegelGeschonden, OngeldigeInvoer) as exc:
         raise RegelGeschonden(exc.message, veld=kolom(exc.veld)) from None
     except DomeinFout as exc:  # a transition the history does not allow (e.g. instemming after an exclusion)
         raise RegelGeschonden(str(exc), veld="beslissing") from None

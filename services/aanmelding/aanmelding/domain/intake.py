@@ -21,16 +21,12 @@ __all__ = ["INTAKE_KEY", "Intake"]
 
 @dataclass(kw_only=True, eq=False)
 class Intake(Aggregaat):
-    """Open or closed for new aanmeldingen. The constructor restores stored state (no events).
-
-    ``version``: optimistic locking, owned by the storage adapter (see :class:`Aanmelding`).
-    """
+    """Open or closed for new aanmeldingen. The constructor restores stored state (no events)."""
 
     open: bool
     reden: str | None = None
     """Why intake is closed (None while open)."""
     gewijzigd_op: dt.datetime | None = None
-    version: int = 0
 
     def openen(self, *, nu: dt.datetime) -> bool:
         """Open intake. Returns whether anything changed; opening an open intake emits nothing."""

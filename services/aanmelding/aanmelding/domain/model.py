@@ -24,9 +24,10 @@ from jeugdhulp_common.contracts.aanmelding import (
     InstemmingVastgelegd,
 )
 from jeugdhulp_common.contracts.vocabulary import RedenNietOpstart
-from jeugdhulp_common.domain import Aggregaat, NietGevonden, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, NietGevonden, OngeldigeInvoer, RegelGeschonden
 
 from aanmelding.domain.dubbels import AanmeldingSamenvatting, open_aanmeldingen_voor
+from aanmelding.domain.fouten import AndereOrganisatie, IntakeGesloten
 from aanmelding.domain.intake import Intake
 from aanmelding.domain.screening import ScreeningRegels, ScreeningResultaat, beoordeel
 from aanmelding.domain.toestanden import OVERGANGEN, REDENEN_PER_TOESTAND, AanmeldingActie, AanmeldingStatus
@@ -51,9 +52,6 @@ class Aanmelding(Aggregaat):
     Calling the constructor *restores* a stored aanmelding as is: no validation, no events. That is the
     storage adapter's way back from its columns. A new aanmelding comes from :meth:`ontvangen`.
 
-    ``version`` is for optimistic locking and owned by the storage adapter (the domain never changes it):
-    ``UPDATE … WHERE version = :version``, then ``version += 1``. A new, unsaved aanmelding has version 0.
-
     Events not yet handed to the outbox are in ``events``; the service layer drains them with ``neem_events()``
     (:class:`jeugdhulp_common.domain.Aggregaat`).
     """
@@ -70,7 +68,6 @@ class Aanmelding(Aggregaat):
     niet_opgestart_op: dt.datetime | None = None
     mogelijk_dubbel_van: tuple[uuid.UUID, ...] = ()
     """Other open aanmeldingen for the same jongere when this one was received: for the team to look at."""
-    version: int = 0
 
     # ------------------------------------------------------------------ creation
 
@@ -83,19 +80,28 @@ class Aanmelding(Aggregaat):
         nu: dt.datetime,
         bestaande: Iterable[AanmeldingSamenvatting] = (),
         aanmelding_id: uuid.UUID | None = None,
+        partner: str | None = None,
     ) -> Aanmelding:
         """→ ONTVANGEN (§5.1): a partner or planmaker refers a young person. Emits AanmeldingOntvangen.
 
-        Only while the intake is open [001: "koos het project bewust voor een pauze in het opstarten van nieuwe
-        trajecten"]. ``bestaande``: the existing aanmeldingen for the same ``jongere_ref``; open ones are noted
+        In this order: a partner (``partner`` = its organisation; None for the team, who may refer for any
+        organisation) refers only in its own name, else :class:`AndereOrganisatie`; only while the intake is open
+        [001: "koos het project bewust voor een pauze in het opstarten van nieuwe trajecten"], else
+        :class:`IntakeGesloten`; the gegevens must be valid, else ``OngeldigeInvoer`` naming the field.
+        ``bestaande``: the existing aanmeldingen for the same ``jongere_ref``; open ones are noted
         in :attr:`mogelijk_dubbel_van` for the team (never merged, see :mod:`aanmelding.domain.dubbels`).
         """
+        if partner is not None and gegevens.aanmelder.organisatie.strip() != partner:
+            raise AndereOrganisatie()
         vereis_tijdzone(nu, None)
         if not intake.open:
-            raise RegelGeschonden(
-                "Intake is gesloten: er worden geen nieuwe aanmeldingen aanvaard / intake is closed: no new aanmeldingen are accepted"
-            )
-        gegevens = gegevens.gevalideerd()
+            raise IntakeGesloten(intake.reden)
+        try:
+            gegevens = gegevens.gevalideerd()
+        except RegelGeschonden as exc:
+            if exc.veld is None:
+                raise
+            raise OngeldigeInvoer(exc.veld, exc.message) from None
         aanmelding_id = aanmelding_id or uuid.uuid4()
         aanmelding = cls(
             aanmelding_id=aanmelding_id,

@@ -1,4 +1,5 @@
-"""HTTP routes of the aanmelding service: thin, they authenticate, parse, call a use case and shape the answer.
+"""HTTP routes of the aanmelding service: thin, they authenticate, parse, build the unit of work, call a use case
+and shape the answer. Refusals are domain errors, answered by the one problem+json table of every service.
 
 Roles (``Authorization: Bearer jh_…``): PARTNER posts and reads its own organisation's aanmeldingen;
 PLANMAKER and COORDINATOR (the team) read all, decide, record consent and switch intake. The coördinator
@@ -7,26 +8,22 @@ also reads the audit log (``GET /audit``, from ``jeugdhulp_common.service``).
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Header, Query, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
-from jeugdhulp_common.paging import Limit, Offset
 from jeugdhulp_common import idempotency
 from jeugdhulp_common.auth import TEAM, Principal, Toegangsrol
 from jeugdhulp_common.contracts.vocabulary import RegioELZ
-from jeugdhulp_common.problems import ProblemError
+from jeugdhulp_common.paging import Limit, Offset, Page
 from jeugdhulp_common.service import Runtime
 
-from aanmelding.adapters.repository import GelijktijdigGewijzigd
-from aanmelding.domain import AanmeldingStatus
+from aanmelding.domain import Aanmelding, AanmeldingStatus
 from aanmelding.entrypoints.schemas import (
     AanmeldingOntvangenUit,
-    AanmeldingPagina,
     AanmeldingUit,
     InstemmingIn,
     InstemmingUit,
@@ -35,45 +32,11 @@ from aanmelding.entrypoints.schemas import (
     IntrekkingIn,
     NieuweAanmelding,
     NietOpstartenIn,
-    ScreeningUit,
     problemen,
 )
 from aanmelding.service_layer import services
+from aanmelding.service_layer.unit_of_work import AanmeldingUnitOfWork
 from aanmelding.settings import AanmeldingSettings
-
-PROBLEM_TYPE = "https://jeugdhulp.example/problems/"
-
-
-@contextlib.contextmanager
-def _als_probleem() -> Iterator[None]:
-    """Map the service layer's own refusals to problem+json (domain errors are mapped by jeugdhulp_common.problems)."""
-    try:
-        yield
-    except services.IntakeGesloten as exc:
-        raise ProblemError(
-            409,
-            "Intake closed",
-            "Intake is gesloten: er worden geen nieuwe aanmeldingen aanvaard / intake is closed: no new aanmeldingen are accepted",
-            type=PROBLEM_TYPE + "intake-gesloten",
-            intakeOpen=False,
-            reden=exc.reden,
-        ) from None
-    except services.AndereOrganisatie:
-        raise ProblemError(
-            403,
-            "Forbidden",
-            "a partner may only post aanmeldingen for its own organisation",
-            errors=[{"field": "aanmelder.organisatie", "type": "andere_organisatie", "message": "must be the caller's own organisation"}],
-        ) from None
-    except services.OngeldigeInvoer as exc:
-        raise ProblemError(
-            422, "Invalid request", f"1 invalid field(s): {exc.veld}", errors=[{"field": exc.veld, "type": "domain_rule", "message": exc.message}]
-        ) from None
-    except GelijktijdigGewijzigd:
-        raise ProblemError(
-            409, "Concurrent modification", "the aanmelding was changed by someone else meanwhile; reload it and try again",
-            type=PROBLEM_TYPE + "gelijktijdig-gewijzigd",
-        ) from None
 
 
 def router(rt: Runtime) -> APIRouter:
@@ -81,10 +44,18 @@ def router(rt: Runtime) -> APIRouter:
     settings = rt.settings
     assert isinstance(settings, AanmeldingSettings), "aanmelding.service must set settings_cls=AanmeldingSettings"
     regels = settings.screening_regels()
-    sm = rt.sessionmaker
 
-    lezer = rt.require(Toegangsrol.PARTNER, *TEAM)
-    team = rt.require(*TEAM)
+    def uow_van(rollen: Callable[..., Principal]) -> Callable[..., AanmeldingUnitOfWork]:
+        """A dependency: the unit of work of a caller with one of these roles."""
+
+        def uow(principal: Principal = Depends(rollen)) -> AanmeldingUnitOfWork:
+            return AanmeldingUnitOfWork(rt.sessionmaker, principal=principal)
+
+        return uow
+
+    lezer = uow_van(rt.require(Toegangsrol.PARTNER, *TEAM))
+    team = uow_van(rt.require(*TEAM))
+    iedereen = uow_van(rt.require())
 
     @r.post(
         "/aanmeldingen",
@@ -101,20 +72,16 @@ def router(rt: Runtime) -> APIRouter:
             max_length=200,
             description="Required. The same key with the same body returns the first response; with another body: 409",
         ),
-        principal: Principal = Depends(lezer),
+        uow: AanmeldingUnitOfWork = Depends(lezer),
     ) -> JSONResponse:
-        with _als_probleem():
-            ontvangst = await services.ontvang_aanmelding(
-                sm,
-                principal,
-                body.naar_domein(),
-                regels=regels,
-                idempotency_key=idempotency_key,
-                request_digest=idempotency.request_hash(body.model_dump(mode="json", by_alias=True)),
-                antwoord=lambda a: AanmeldingOntvangenUit(
-                    aanmelding_id=a.aanmelding_id, status=a.status, ontvangen_op=a.ontvangen_op, screening=ScreeningUit(regio_ok=a.screening.regio_ok, leeftijd_ok=a.screening.leeftijd_ok, op=a.screening.op),
-                ).model_dump(mode="json", by_alias=True),
-            )
+        ontvangst = await services.ontvang_aanmelding(
+            uow,
+            body.naar_domein(),
+            regels=regels,
+            idempotency_key=idempotency_key,
+            request_digest=idempotency.request_hash(body.model_dump(mode="json", by_alias=True)),
+            antwoord=lambda a: AanmeldingOntvangenUit.van(a).model_dump(mode="json", by_alias=True),
+        )
         headers = {}
         if ontvangst.status_code == 201:
             headers["Location"] = f"/aanmeldingen/{ontvangst.body['aanmeldingId']}"
@@ -122,7 +89,9 @@ def router(rt: Runtime) -> APIRouter:
             headers["Idempotent-Replayed"] = "true"
         return JSONResponse(ontvangst.body, status_code=ontvangst.status_code, headers=headers)
 
-    @r.get("/aanmeldingen", response_model=AanmeldingPagina, responses=problemen(401, 403, 422), summary="List aanmeldingen (a partner: its own)")
+    @r.get(
+        "/aanmeldingen", response_model=Page[AanmeldingUit], responses=problemen(401, 403, 422), summary="List aanmeldingen (a partner: its own)"
+    )
     async def list_aanmeldingen(
         status_: list[AanmeldingStatus] = Query([], alias="status", description="Repeat to match any of several"),
         regio: list[RegioELZ] = Query([], description="regioJongere; repeat to match any of several"),
@@ -130,45 +99,37 @@ def router(rt: Runtime) -> APIRouter:
         ontvangen_tot: AwareDatetime | None = Query(None, alias="ontvangenTot", description="ontvangenOp < this (with time zone)"),
         limit: Limit = 50,
         offset: Offset = 0,
-        principal: Principal = Depends(lezer),
-    ) -> AanmeldingPagina:
+        uow: AanmeldingUnitOfWork = Depends(lezer),
+    ) -> Page[AanmeldingUit]:
         items, total = await services.lijst_aanmeldingen(
-            sm, principal, status=status_, regio=regio, ontvangen_van=ontvangen_van, ontvangen_tot=ontvangen_tot, limit=limit, offset=offset
+            uow, status=status_, regio=regio, ontvangen_van=ontvangen_van, ontvangen_tot=ontvangen_tot, limit=limit, offset=offset
         )
-        return AanmeldingPagina(items=[AanmeldingUit.van(a, team=principal.is_team) for a in items], total=total, limit=limit, offset=offset)
+        return Page[AanmeldingUit](items=[_uit(uow, a) for a in items], total=total, limit=limit, offset=offset)
 
     @r.get("/aanmeldingen/{aanmelding_id}", response_model=AanmeldingUit, responses=problemen(401, 403, 404, 422), summary="One aanmelding")
-    async def get_aanmelding(aanmelding_id: uuid.UUID, principal: Principal = Depends(lezer)) -> AanmeldingUit:
-        a = await services.lees_aanmelding(sm, principal, aanmelding_id)
-        return AanmeldingUit.van(a, team=principal.is_team)
+    async def get_aanmelding(aanmelding_id: uuid.UUID, uow: AanmeldingUnitOfWork = Depends(lezer)) -> AanmeldingUit:
+        return _uit(uow, await services.lees_aanmelding(uow, aanmelding_id))
 
     # ------------------------------------------------------------------ team decisions (§5.1)
 
     acties = dict(response_model=AanmeldingUit, responses=problemen(401, 403, 404, 409, 422), tags=["team"])
 
     @r.post("/aanmeldingen/{aanmelding_id}/in-bespreking", summary="GESCREEND → IN_BESPREKING (screening passed)", **acties)
-    async def in_bespreking(aanmelding_id: uuid.UUID, principal: Principal = Depends(team)) -> AanmeldingUit:
-        with _als_probleem():
-            a = await services.in_bespreking_nemen(sm, principal, aanmelding_id)
-        return AanmeldingUit.van(a, team=True)
+    async def in_bespreking(aanmelding_id: uuid.UUID, uow: AanmeldingUnitOfWork = Depends(team)) -> AanmeldingUit:
+        return _uit(uow, await services.in_bespreking_nemen(uow, aanmelding_id))
 
     @r.post("/aanmeldingen/{aanmelding_id}/opstart-beslissing", summary="IN_BESPREKING → WACHT_OP_INSTEMMING", **acties)
-    async def opstart_beslissing(aanmelding_id: uuid.UUID, principal: Principal = Depends(team)) -> AanmeldingUit:
-        with _als_probleem():
-            a = await services.opstart_beslissen(sm, principal, aanmelding_id)
-        return AanmeldingUit.van(a, team=True)
+    async def opstart_beslissing(aanmelding_id: uuid.UUID, uow: AanmeldingUnitOfWork = Depends(team)) -> AanmeldingUit:
+        return _uit(uow, await services.opstart_beslissen(uow, aanmelding_id))
 
     @r.post(
         "/aanmeldingen/{aanmelding_id}/niet-opstarten",
         summary="→ NIET_OPGESTART with a reason code and a required alternatief advies",
         **acties,
     )
-    async def niet_opstarten(aanmelding_id: uuid.UUID, body: NietOpstartenIn, principal: Principal = Depends(team)) -> AanmeldingUit:
-        with _als_probleem():
-            a = await services.niet_opstarten(
-                sm, principal, aanmelding_id, reden=body.reden, alternatief_advies=body.alternatief_advies.naar_domein()
-            )
-        return AanmeldingUit.van(a, team=True)
+    async def niet_opstarten(aanmelding_id: uuid.UUID, body: NietOpstartenIn, uow: AanmeldingUnitOfWork = Depends(team)) -> AanmeldingUit:
+        a = await services.niet_opstarten(uow, aanmelding_id, reden=body.reden, alternatief_advies=body.alternatief_advies.naar_domein())
+        return _uit(uow, a)
 
     @r.post(
         "/aanmeldingen/{aanmelding_id}/instemmingen",
@@ -178,12 +139,11 @@ def router(rt: Runtime) -> APIRouter:
         tags=["team"],
         summary="Record a consent {door, op, scope} (while WACHT_OP_INSTEMMING)",
     )
-    async def instemming(aanmelding_id: uuid.UUID, body: InstemmingIn, principal: Principal = Depends(team)) -> InstemmingUit:
-        with _als_probleem():
-            _, i = await services.instemming_vastleggen(
-                sm, principal, aanmelding_id, door=body.door, op=body.op, scope=body.scope, instemming_id=body.instemming_id
-            )
-        return InstemmingUit(instemming_id=i.instemming_id, door=i.door, op=i.op, scope=sorted(i.scope), ingetrokken_op=i.ingetrokken_op)
+    async def instemming(aanmelding_id: uuid.UUID, body: InstemmingIn, uow: AanmeldingUnitOfWork = Depends(team)) -> InstemmingUit:
+        _, i = await services.instemming_vastleggen(
+            uow, aanmelding_id, door=body.door, op=body.op, scope=body.scope, instemming_id=body.instemming_id
+        )
+        return InstemmingUit.van(i)
 
     @r.post(
         "/aanmeldingen/{aanmelding_id}/instemmingen/{instemming_id}/intrekking",
@@ -193,24 +153,20 @@ def router(rt: Runtime) -> APIRouter:
         summary="Record the withdrawal of a consent",
     )
     async def intrekking(
-        aanmelding_id: uuid.UUID, instemming_id: uuid.UUID, body: IntrekkingIn, principal: Principal = Depends(team)
+        aanmelding_id: uuid.UUID, instemming_id: uuid.UUID, body: IntrekkingIn, uow: AanmeldingUnitOfWork = Depends(team)
     ) -> InstemmingUit:
-        with _als_probleem():
-            _, i = await services.instemming_intrekken(sm, principal, aanmelding_id, instemming_id, op=body.op)
-        return InstemmingUit(instemming_id=i.instemming_id, door=i.door, op=i.op, scope=sorted(i.scope), ingetrokken_op=i.ingetrokken_op)
+        _, i = await services.instemming_intrekken(uow, aanmelding_id, instemming_id, op=body.op)
+        return InstemmingUit.van(i)
 
     @r.post("/aanmeldingen/{aanmelding_id}/opstart", summary="WACHT_OP_INSTEMMING → OPGESTART (needs the jongere's consent)", **acties)
-    async def opstart(aanmelding_id: uuid.UUID, principal: Principal = Depends(team)) -> AanmeldingUit:
-        with _als_probleem():
-            a = await services.opstarten(sm, principal, aanmelding_id)
-        return AanmeldingUit.van(a, team=True)
+    async def opstart(aanmelding_id: uuid.UUID, uow: AanmeldingUnitOfWork = Depends(team)) -> AanmeldingUit:
+        return _uit(uow, await services.opstarten(uow, aanmelding_id))
 
     # ------------------------------------------------------------------ intake switch
 
     @r.get("/intake", response_model=IntakeUit, responses=problemen(401), tags=["intake"], summary="Whether intake is open (any caller)")
-    async def get_intake(_: Principal = Depends(rt.require())) -> IntakeUit:
-        i = await services.lees_intake(sm)
-        return IntakeUit(open=i.open, reden=i.reden, gewijzigd_op=i.gewijzigd_op)
+    async def get_intake(uow: AanmeldingUnitOfWork = Depends(iedereen)) -> IntakeUit:
+        return IntakeUit.van(await services.lees_intake(uow))
 
     @r.put(
         "/intake",
@@ -219,9 +175,14 @@ def router(rt: Runtime) -> APIRouter:
         tags=["intake"],
         summary="Open or close intake (team); publishes IntakeStatusGewijzigd when it changes",
     )
-    async def put_intake(body: IntakeIn, principal: Principal = Depends(team)) -> IntakeUit:
-        with _als_probleem():
-            i = await services.intake_wijzigen(sm, principal, open=body.open, reden=body.reden, reden_code=body.reden_code)
-        return IntakeUit(open=i.open, reden=i.reden, gewijzigd_op=i.gewijzigd_op)
+    async def put_intake(body: IntakeIn, uow: AanmeldingUnitOfWork = Depends(team)) -> IntakeUit:
+        return IntakeUit.van(await services.intake_wijzigen(uow, open=body.open, reden=body.reden, reden_code=body.reden_code))
 
     return r
+
+
+def _uit(uow: AanmeldingUnitOfWork, a: Aanmelding) -> AanmeldingUit:
+    """The view of ``a`` for the unit of work's caller (team fields for the team), with its stored version."""
+    principal = uow.principal
+    assert principal is not None
+    return AanmeldingUit.van(a, team=principal.is_team, version=uow.aanmeldingen.versie(a))

@@ -10,10 +10,12 @@ import datetime as dt
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from jeugdhulp_common import historiek
+from jeugdhulp_common.codec import naar_json
 from jeugdhulp_common.api import Problem, RequestBody, ResponseBody, problem_responses  # noqa: F401 - Problem re-exported
 from jeugdhulp_common.contracts.vocabulary import (
     IntakePauzeReden,
@@ -37,12 +39,15 @@ from aanmelding.domain import (
     Gezinssamenstelling,
     InstemmingDoor,
     InstemmingScope,
+    Intake,
     Label,
     OudersSituatie,
     Verblijfssituatie,
-    naar_document,
+    Instemming,
+    ScreeningResultaat,
     toegestane_acties,
 )
+from aanmelding.domain.historiek import Beslissing, HistoriekAanmelding
 
 
 def _leeg_is_none(v: Any) -> Any:
@@ -185,12 +190,21 @@ class ScreeningUit(_Uit):
     leeftijd_ok: bool
     op: dt.datetime
 
+    @classmethod
+    def van(cls, s: ScreeningResultaat) -> ScreeningUit:
+        return cls(regio_ok=s.regio_ok, leeftijd_ok=s.leeftijd_ok, op=s.op)
+
 
 class AanmeldingOntvangenUit(_Uit):
     aanmelding_id: uuid.UUID
     status: AanmeldingStatus
     ontvangen_op: dt.datetime
     screening: ScreeningUit
+
+    @classmethod
+    def van(cls, a: Aanmelding) -> AanmeldingOntvangenUit:
+        assert a.screening is not None, "a received aanmelding is screened at once"
+        return cls(aanmelding_id=a.aanmelding_id, status=a.status, ontvangen_op=a.ontvangen_op, screening=ScreeningUit.van(a.screening))
 
 
 class AanmelderUit(_Uit):
@@ -220,6 +234,10 @@ class InstemmingUit(_Uit):
     op: dt.datetime
     scope: list[InstemmingScope]
     ingetrokken_op: dt.datetime | None
+
+    @classmethod
+    def van(cls, i: Instemming) -> InstemmingUit:
+        return cls(instemming_id=i.instemming_id, door=i.door, op=i.op, scope=sorted(i.scope), ingetrokken_op=i.ingetrokken_op)
 
 
 class AanmeldingUit(_Uit):
@@ -252,27 +270,78 @@ class AanmeldingUit(_Uit):
     version: int
 
     @classmethod
-    def van(cls, a: Aanmelding, *, team: bool) -> AanmeldingUit:
-        doc = naar_document(a)
-        velden = {k: v for k, v in doc.items() if k not in ("gegevens", "instemmingen", "mogelijkDubbelVan")}
-        velden.update(doc["gegevens"])
-        velden["version"] = a.version
+    def van(cls, a: Aanmelding, *, team: bool, version: int) -> AanmeldingUit:
+        """The view of ``a``: its fields and its gegevens' by name (through the one codec), team fields for the team."""
+        velden = {k: v for k, v in naar_json(a).items() if k not in ("gegevens", "instemmingen", "mogelijk_dubbel_van")}
+        velden.update(naar_json(a.gegevens), version=version)
         if team:
-            velden["instemmingen"] = doc["instemmingen"]
-            velden["mogelijkDubbel"] = a.mogelijk_dubbel
-            velden["mogelijkDubbelVan"] = doc["mogelijkDubbelVan"]
-            velden["toegestaneActies"] = sorted(toegestane_acties(a.status))
+            velden.update(
+                instemmingen=naar_json(a.instemmingen),
+                mogelijk_dubbel=a.mogelijk_dubbel,
+                mogelijk_dubbel_van=naar_json(a.mogelijk_dubbel_van),
+                toegestane_acties=sorted(toegestane_acties(a.status)),
+            )
         return cls.model_validate(velden)
-
-
-class AanmeldingPagina(_Uit):
-    items: list[AanmeldingUit]
-    total: int
-    limit: int
-    offset: int
 
 
 class IntakeUit(_Uit):
     open: bool
     reden: str | None
     gewijzigd_op: dt.datetime | None
+
+    @classmethod
+    def van(cls, i: Intake) -> IntakeUit:
+        return cls(open=i.open, reden=i.reden, gewijzigd_op=i.gewijzigd_op)
+
+
+# --------------------------------------------------------------------------- history import (POST /historiek)
+
+HistoriekTekst = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Lijst = BeforeValidator(historiek.lijst)
+
+
+class AanmeldingHistoriekRij(BaseModel):
+    """One line of the history file, as far as the aanmelding service reads it (other columns are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    ref: HistoriekTekst
+    jongere_ref: HistoriekTekst
+    ontvangen_op: dt.date
+    aanmelder_organisatie: HistoriekTekst
+    aanmelder_categorie: AanmelderCategorie
+    onderwerp: Onderwerp = Onderwerp.JONGERE
+    leeftijd_bij_aanmelding: int = Field(ge=0, le=25)
+    regio_jongere: RegioELZ
+    redenen: Annotated[list[RedenVanAanmelding], Lijst] = Field(min_length=1, max_length=10)
+    blokkade_status_bij_aanmelding: BlokkadeStatus | None = None
+    beslissing: Beslissing | None = None
+    beslist_op: dt.date | None = None
+    reden_niet_opstart: RedenNietOpstart | None = None
+    alternatief_advies: Ondersteuningsvorm | None = None
+    instemming_op: dt.date | None = None
+
+    def als_historiek(self) -> HistoriekAanmelding:
+        return HistoriekAanmelding(
+            gegevens=AanmeldingGegevens(
+                aanmelder=Aanmelder(organisatie=self.aanmelder_organisatie, categorie=self.aanmelder_categorie),
+                onderwerp=self.onderwerp,
+                jongere_ref=self.jongere_ref,
+                leeftijd_bij_aanmelding=self.leeftijd_bij_aanmelding,
+                regio_jongere=self.regio_jongere,
+                redenen=tuple(self.redenen),
+                blokkade_status_bij_aanmelding=self.blokkade_status_bij_aanmelding,
+            ),
+            ontvangen_op=self.ontvangen_op,
+            beslissing=self.beslissing,
+            beslist_op=self.beslist_op,
+            reden_niet_opstart=self.reden_niet_opstart,
+            alternatief_advies=None if self.alternatief_advies is None else AlternatiefAdvies(vorm=self.alternatief_advies),
+            instemming_op=self.instemming_op,
+        )
+
+
+class ImportUit(_Uit):
+    rijen: int
+    nieuw: int
+    ongewijzigd: int

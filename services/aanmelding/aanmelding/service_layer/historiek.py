@@ -1,25 +1,23 @@
 """Use case: import the project's history (aanmeldingen, decisions, instemming) from the coördinator's file.
 
-All rows in ONE transaction: every row is replayed through the domain (:mod:`aanmelding.domain.historiek`); if any
-row is refused, every refusal is reported (line and column) and nothing is written. A row whose ``ref`` was imported
-before is left as it is (ids derive from ``ref``), so a re-import changes nothing. The events go through the outbox
-like live ones, so every projection sees the history. Audited per aanmelding.
+All rows in ONE unit of work: every row is replayed through the domain (:mod:`aanmelding.domain.historiek`) at
+its own recorded dates (the row's ontvangen_op and beslist_op, not the clock); if any row is refused, every
+refusal is reported (line and column) and nothing is written. A row whose ``ref`` was imported before is left as
+it is (ids derive from ``ref``), so a re-import changes nothing. The events go through the outbox like live ones,
+so every projection sees the history. Audited per aanmelding.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from jeugdhulp_common import audit, historiek, outbox
-from jeugdhulp_common.auth import Principal
+from jeugdhulp_common import historiek
 from jeugdhulp_common.domain import NietGevonden, RegelGeschonden
 
 from aanmelding.domain import ScreeningRegels
 from aanmelding.domain.historiek import TIJDZONE, HistoriekAanmelding, uit_historiek
 from aanmelding.service_layer.services import AGGREGAAT
-from aanmelding.service_layer.unit_of_work import UnitOfWork
+from aanmelding.service_layer.unit_of_work import AanmeldingUnitOfWork
 
 HISTORIEK_IMPORT = "HISTORIEK_IMPORT"
 
@@ -32,8 +30,7 @@ class ImportResultaat:
 
 
 async def importeer(
-    sm: async_sessionmaker[AsyncSession],
-    principal: Principal,
+    uow: AanmeldingUnitOfWork,
     rijen: list[tuple[int, str, HistoriekAanmelding]],
     *,
     regels: ScreeningRegels,
@@ -43,11 +40,11 @@ async def importeer(
     :class:`historiek.Geweigerd` with every refusal (nothing written) if any row is refused."""
     fouten = list(fouten or [])
     nieuw = ongewijzigd = 0
-    async with UnitOfWork(sm) as uow:
+    async with uow:
         for regel, ref, h in rijen:
             aanmelding_id = historiek.aanmelding_id(ref)
             try:
-                bestaand = await uow.aanmeldingen.get(aanmelding_id)
+                bestaand = await uow.aanmeldingen.lees(aanmelding_id)
             except NietGevonden:
                 bestaand = None
             if bestaand is not None:
@@ -63,10 +60,8 @@ async def importeer(
                 continue
             if fouten:
                 continue  # the file is refused anyway: keep checking rows, write nothing more
-            await uow.aanmeldingen.add(a)
-            await outbox.add(uow.session, a.neem_events())
-            await audit.record(uow.session, principal, HISTORIEK_IMPORT, AGGREGAAT, aanmelding_id)
+            uow.aanmeldingen.add(a)
+            uow.audit(HISTORIEK_IMPORT, AGGREGAAT, aanmelding_id)
             nieuw += 1
-        historiek.weiger_als_nodig(fouten)  # rolls the whole transaction back
+        historiek.weiger_als_nodig(fouten)  # rolls the whole unit of work back
     return ImportResultaat(rijen=len(rijen), nieuw=nieuw, ongewijzigd=ongewijzigd)
-

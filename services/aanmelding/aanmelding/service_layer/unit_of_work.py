@@ -1,34 +1,31 @@
-"""One database transaction per use case: the aggregate's change, its events (outbox) and the audit rows
-commit together or not at all. Writes whose result the use case does not read are sent in one round trip just
-before the commit (``jeugdhulp_common.db.defer_writes``)."""
+"""The aanmelding service's unit of work: the one of every service (``jeugdhulp_common.unit_of_work``) with this
+service's repositories, and the Idempotency-Key record of a POST in the same transaction."""
 
 from __future__ import annotations
 
-from types import TracebackType
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from jeugdhulp_common.db import defer_writes
+from jeugdhulp_common import idempotency
+from jeugdhulp_common.unit_of_work import UnitOfWork
 
 from aanmelding.adapters.repository import AanmeldingRepository, IntakeRepository
 
 
-class UnitOfWork:
-    session: AsyncSession
+class AanmeldingUnitOfWork(UnitOfWork):
+    repositories = {"aanmeldingen": AanmeldingRepository, "intake": IntakeRepository}
     aanmeldingen: AanmeldingRepository
     intake: IntakeRepository
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-        self._sessionmaker = sessionmaker
+    async def eerder_antwoord(self, sleutel: str, digest: str) -> idempotency.Replay | None:
+        """Claim the caller's Idempotency-Key: the earlier response to replay, or None to go on (a 409 when the
+        key was used with another body). Rolls back with the rest."""
+        return await idempotency.claim(self.session, self._organisatie(), sleutel, digest)
 
-    async def __aenter__(self) -> UnitOfWork:
-        self._tx = self._sessionmaker.begin()
-        self.session = await self._tx.__aenter__()
-        defer_writes(self.session)  # new rows, outbox, audit, idempotency record: one round trip at commit
-        self.aanmeldingen = AanmeldingRepository(self.session)
-        self.intake = IntakeRepository(self.session)
-        return self
+    async def onthoud_antwoord(self, sleutel: str, status_code: int, body: Any) -> None:
+        """Remember the response under the claimed key (written at commit, with the change)."""
+        await idempotency.remember(self.session, self._organisatie(), sleutel, status_code, body)
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        # Commits when the block ends normally, rolls back on any exception (which then propagates).
-        await self._tx.__aexit__(exc_type, exc, tb)
+    def _organisatie(self) -> str:
+        if self.principal is None:
+            raise ValueError("an Idempotency-Key belongs to a principal's organisation")
+        return self.principal.organisatie

@@ -1,7 +1,10 @@
-"""Every read and every change of an aanmelding is in the audit log, readable by the coördinator only."""
+"""Every read and every change of an aanmelding is in the audit log, readable by the coördinator only.
+In the middle tier (the app in process on the real Postgres, no broker).
+"""
 
 from __future__ import annotations
 
+from aanmelding_helpers import client_in_process, sleutels_in_process  # noqa: F401 - this tier's client and sleutels
 from aanmelding_helpers import ORG_A, actie, assert_problem, auth, nieuw
 
 

@@ -1,12 +1,16 @@
-"""Helpers for the aanmelding API tests (real service process, real Postgres and Kafka)."""
+"""Helpers for the aanmelding API tests, in both tiers: tests/integration/aanmelding (a real service process, real
+Postgres and Kafka) and tests/middle/test_aanmelding_api_* (the app in process on the real Postgres, no broker),
+which take :func:`client_in_process` and :func:`sleutels_in_process` as their ``client`` and ``sleutels``."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import pytest
 import support
 
 from jeugdhulp_common import topics
@@ -43,6 +47,20 @@ async def maak_sleutels() -> Sleutels:
         coordinator=await sleutel(TEAM_ORG, Toegangsrol.COORDINATOR),
         stuurgroep=await sleutel("Stuurgroep (test)", Toegangsrol.STUURGROEP),
     )
+
+
+@pytest.fixture(name="client")
+async def client_in_process(in_process) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+    """The middle tier's ``client``: the aanmelding app in process (tests/middle/conftest.py), without a key."""
+    svc = await in_process("aanmelding")
+    async with svc.als(None) as c:
+        yield c
+
+
+@pytest.fixture(name="sleutels", scope="session")
+async def sleutels_in_process(migrated) -> Sleutels:  # noqa: ANN001
+    """The middle tier's ``sleutels`` (the same organisations as in tests/integration/aanmelding)."""
+    return await maak_sleutels()
 
 
 def auth(key: str, idempotency_key: str | None = None) -> dict[str, str]:
