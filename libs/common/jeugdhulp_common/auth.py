@@ -59,6 +59,10 @@ class Toegangsrol(StrEnum):
 
 
 TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
+# The other role sets of the services' routes, named once here.
+PARTNER_EN_TEAM = (Toegangsrol.PARTNER, *TEAM)  # a partner's reads are limited to its own organisation
+TEAM_EN_STUURGROEP = (*TEAM, Toegangsrol.STUURGROEP)
+STUURGROEP_EN_COORDINATOR = (Toegangsrol.STUURGROEP, Toegangsrol.COORDINATOR)  # decisions of the kern-/stuurgroep
 
 
 @dataclass(frozen=True)
