@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, func, select, true
+from sqlalchemy import Select, and_, any_, func, literal, select, true
 
 from jeugdhulp_common.domain import Aggregaat
 from jeugdhulp_common.unit_of_work import Repository
@@ -90,7 +90,7 @@ class TrajectRepository(_Rijen[Traject]):
     @staticmethod
     def zichtbaar_voor(organisatie: str | None) -> list[Any]:
         """The condition limiting trajecten to those in which ``organisatie`` has a role (none: all)."""
-        return [] if organisatie is None else [traject_table.c.rol_organisaties.any(organisatie)]
+        return [] if organisatie is None else [literal(organisatie) == any_(traject_table.c.rol_organisaties)]
 
     async def id_van_aanmelding(self, aanmelding_id: uuid.UUID) -> uuid.UUID | None:
         """The traject of an aanmelding (1:1, §4.2), if the traject service has it."""

@@ -2,9 +2,11 @@
 
 The traject of an imported aanmelding is created, as for a live one, from its ``AanmeldingOpgestart`` event; this
 import then records its start and closure through the domain (:meth:`Traject.neem_historiek_over`), so the same
-``TrajectGestart`` / ``TrajectAfgerond`` events reach every projection. All rows in ONE transaction: any refused
-row refuses the file (every refusal named by line and column) and nothing changes (one unit of work). A traject recorded before with
+``TrajectGestart`` / ``TrajectAfgerond`` events reach every projection. All rows in ONE unit of work: any refused
+row refuses the file (every refusal named by line and column) and nothing changes. A traject recorded before with
 the same dates is left as it is (re-import changes nothing). Audited per traject.
+
+No clock is read: each row is replayed at its own dates, given to the domain as arguments.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Durable timers (§5.2 "→ TE_EVALUEREN: timer", §5.3 3-monthly DIW evaluation): no in-memory timers.
 
-Each poll is one unit of work: claim due rows with ``FOR UPDATE SKIP LOCKED``, let the domain decide; the unit of
-work saves the new state and stages the event in the outbox. The state change and the event commit together, and the changed
-row no longer matches the query, so each evaluation is announced exactly once — across restarts (a crash rolls
+Each poll is one unit of work: claim due rows with ``FOR UPDATE SKIP LOCKED``, let the domain decide; the unit
+of work saves the new state and stages the event in the outbox. The state change and the event commit together,
+and the changed row no longer matches the query, so each evaluation is announced exactly once — across restarts (a crash rolls
 back both) and with several instances (a locked row is skipped; after its commit it no longer matches).
 """
 
