@@ -277,3 +277,24 @@ async def test_history_import_replays_trajecten_at_their_own_dates_all_or_nothin
     assert staged == ["TrajectGestart", "TrajectAfgerond"]
     audit = await svc_db(svc, "SELECT actie FROM audit_log WHERE aggregate_id = $1 AND actie = 'HISTORIEK_IMPORT'", tids[0])
     assert len(audit) == 1
+
+
+async def test_an_approval_waiting_too_long_for_the_fund_lock_is_a_409(svc) -> None:
+    """Another approval holding the fund (here: a session holding its advisory lock) makes this one wait the
+    connection's lock_timeout, then refuse as a concurrent change, not fail with a 500; nothing is stored."""
+    import asyncpg
+    import support
+
+    from traject.adapters.repository import DIW_FONDS_LOCK_ID
+
+    tid = await lopend(svc)
+    async with svc.als(R.PLANMAKER) as pm, svc.als(R.STUURGROEP) as sg:
+        aid = await besproken(pm, tid, 1000)
+        houder = await asyncpg.connect(support.asyncpg_dsn("traject"))
+        try:
+            await houder.execute("SELECT pg_advisory_lock($1)", DIW_FONDS_LOCK_ID)
+            assert_problem(await sg.post(f"/diw-aanvragen/{aid}/goedkeuring", json={"op": "2024-03-15"}), 409, "gelijktijdig-gewijzigd")
+        finally:
+            await houder.close()
+        assert (await sg.get(f"/diw-aanvragen/{aid}")).json()["status"] == "BESPROKEN_OP_TEAM"
+        assert (await sg.post(f"/diw-aanvragen/{aid}/goedkeuring", json={"op": "2024-03-15"})).json()["status"] == "GOEDGEKEURD"

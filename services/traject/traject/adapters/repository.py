@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, and_, any_, func, literal, select, true
+from sqlalchemy.exc import DBAPIError
 
-from jeugdhulp_common.domain import Aggregaat
-from jeugdhulp_common.unit_of_work import Repository
+from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd
+from jeugdhulp_common.unit_of_work import _LOCK_NOT_AVAILABLE, Repository, _sqlstate
 
 from traject.adapters.tables import diw_aanvraag_table, traject_table
 from traject.domain import (
@@ -146,8 +147,14 @@ class DIWRepository(_Rijen[DIWFondsAanvraag]):
         return aanvragen, totaal
 
     async def vergrendel_fonds(self) -> None:
-        """Serialise approvals: held until the transaction ends. Take it BEFORE the aanvraag's row lock."""
-        await self.session.execute(select(func.pg_advisory_xact_lock(DIW_FONDS_LOCK_ID)))
+        """Serialise approvals: held until the transaction ends. Take it BEFORE the aanvraag's row lock. Waits at
+        most the connection's ``lock_timeout``, then refuses as the row lock does (:class:`GelijktijdigGewijzigd`)."""
+        try:
+            await self.session.execute(select(func.pg_advisory_xact_lock(DIW_FONDS_LOCK_ID)))
+        except DBAPIError as exc:
+            if _sqlstate(exc) == _LOCK_NOT_AVAILABLE:  # the base repository's own test of a lock wait that timed out
+                raise GelijktijdigGewijzigd("the DIW-fonds") from None
+            raise
 
     async def goedgekeurd_totaal(self, *, behalve: uuid.UUID) -> int:
         """Σ bedrag of the aanvragen that count against the cap (call under :meth:`vergrendel_fonds`)."""
