@@ -59,8 +59,10 @@ class Toegangsrol(StrEnum):
 
 
 TEAM = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR)
-TEAM_EN_STUURGROEP = (Toegangsrol.PLANMAKER, Toegangsrol.COORDINATOR, Toegangsrol.STUURGROEP)  # e.g. lerend netwerk
-STUURGROEP_EN_COORDINATOR = (Toegangsrol.STUURGROEP, Toegangsrol.COORDINATOR)  # macro decisions (forum, beleid)
+# The other role sets of the services' routes, named once here.
+PARTNER_EN_TEAM = (Toegangsrol.PARTNER, *TEAM)  # a partner's reads are limited to its own organisation
+TEAM_EN_STUURGROEP = (*TEAM, Toegangsrol.STUURGROEP)
+STUURGROEP_EN_COORDINATOR = (Toegangsrol.STUURGROEP, Toegangsrol.COORDINATOR)  # decisions of the kern-/stuurgroep
 INTEGRATIE = (Toegangsrol.PARTNER, Toegangsrol.COORDINATOR)  # who manages webhook subscriptions
 
 

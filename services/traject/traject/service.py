@@ -8,21 +8,21 @@ from traject.entrypoints import historiek_api
 from traject.entrypoints.api import router
 from traject.service_layer.handlers import HANDLERS
 from traject.service_layer.timers import evaluatie_timer
-from traject.service_layer.unit_of_work import Context
+from traject.service_layer.unit_of_work import fabriek
 from traject.settings import TrajectSettings
 
 
-def _context(rt: Runtime) -> Context:
-    """The use cases' context: derived from the runtime (the database and the configured rules), nothing cached."""
-    return Context(rt.sessionmaker, rt.settings)  # type: ignore[arg-type]
+def _timer(rt: Runtime):
+    s: TrajectSettings = rt.settings  # type: ignore[assignment]
+    return evaluatie_timer(fabriek(rt.sessionmaker, s), batch=s.timer_batch_size, poll_seconds=s.timer_poll_seconds, diw_regels=s.diw_regels)
 
 
 definition = ServiceDefinition(
     name="traject",
     root=Path(__file__).resolve().parents[1],
     settings_cls=TrajectSettings,
-    routers=lambda rt: [router(rt, _context(rt)), historiek_api.router(rt, _context(rt))],
+    routers=lambda rt: [router(rt), historiek_api.router(rt)],
     handlers=lambda rt: HANDLERS,
-    background=lambda rt: [evaluatie_timer(_context(rt))],
+    background=lambda rt: [_timer(rt)],
     description="Traject life cycle (domain guide §4.2, §5.2) and DIW-fonds (§4.8, §5.3).",
 )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from pydantic import Field
 
 from jeugdhulp_common.settings import CommonSettings
+from jeugdhulp_common.unit_of_work import SysteemKlok
 
 from traject.domain import DIWFondsRegels, TrajectRegels
 
@@ -24,6 +26,11 @@ class TrajectSettings(CommonSettings):
     timer_batch_size: int = Field(100, ge=1, description="TRAJECT_TIMER_BATCH_SIZE")
     # The calendar day of the network (evaluation dates are local dates).
     tijdzone: str = Field("Europe/Brussels", description="TRAJECT_TIJDZONE")
+
+    @property
+    def klok(self) -> SysteemKlok:
+        """The use cases' clock: today is a calendar day of the network's time zone."""
+        return SysteemKlok(zoneinfo.ZoneInfo(self.tijdzone))
 
     @property
     def traject_regels(self) -> TrajectRegels:

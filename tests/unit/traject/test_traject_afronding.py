@@ -15,7 +15,7 @@ from jeugdhulp_common.contracts.traject import (
     TrajectBlokkadeGewijzigd,
 )
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, OverlegSoort, SignaalSoort
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer, RegelGeschonden
 from jeugdhulp_common.events import PrivacyClass
 from traject.domain import SamenwerkingsoverlegEinde, Traject, TrajectRegels, TrajectStatus, VraagAntwoord
 
@@ -139,7 +139,7 @@ def test_swo_einde_not_before_the_startdatum() -> None:
 
 def test_swo_einde_invalid_answer_changes_nothing() -> None:
     t = traject_in(S.IN_AFRONDING)
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.houd_samenwerkingsoverleg_einde(
             overleg_id=SWO_ID, datum=SWO_DATUM, antwoorden=[VraagAntwoord("E1", "ok"), VraagAntwoord("X1", "?")]
         )
@@ -189,21 +189,21 @@ def test_afronding_exactly_at_the_minimum_needs_no_override() -> None:
 
 
 @pytest.mark.parametrize(
-    ("opzet", "kw", "veld"),
+    ("opzet", "kw", "veld", "fout"),
     [
-        ("geen_swo", {}, "besluitOverlegId"),
-        ("swo", {"besluit_overleg_id": uuid.uuid4()}, "besluitOverlegId"),
-        ("swo", {"redenen": []}, "redenen"),
-        ("swo", {"redenen": ["ADEMRUIMTE"]}, "redenen[0]"),
-        ("crisis", {}, "acuteCrisis"),
-        ("swo", {"op": SWO_DATUM - dt.timedelta(days=1)}, "afgerondOp"),
-        ("vroeg", {"op": MINIMUM - dt.timedelta(days=1)}, "overrideReden"),
-        ("vroeg", {"op": D(2024, 3, 1), "override_reden": "   "}, "overrideReden"),
+        ("geen_swo", {}, "besluitOverlegId", RegelGeschonden),
+        ("swo", {"besluit_overleg_id": uuid.uuid4()}, "besluitOverlegId", RegelGeschonden),
+        ("swo", {"redenen": []}, "redenen", OngeldigeInvoer),
+        ("swo", {"redenen": ["ADEMRUIMTE"]}, "redenen[0]", OngeldigeInvoer),
+        ("crisis", {}, "acuteCrisis", RegelGeschonden),
+        ("swo", {"op": SWO_DATUM - dt.timedelta(days=1)}, "afgerondOp", RegelGeschonden),
+        ("vroeg", {"op": MINIMUM - dt.timedelta(days=1)}, "overrideReden", RegelGeschonden),
+        ("vroeg", {"op": D(2024, 3, 1), "override_reden": "   "}, "overrideReden", RegelGeschonden),
     ],
     ids=["no-swo-held", "other-overleg", "no-reason", "unknown-reason", "acute-crisis", "before-swo", "before-minimum",
          "blank-override"],
 )
-def test_afronding_refused(opzet: str, kw: dict, veld: str) -> None:
+def test_afronding_refused(opzet: str, kw: dict, veld: str, fout: type) -> None:
     if opzet == "geen_swo":
         t = traject_in(S.IN_AFRONDING)
     elif opzet == "crisis":
@@ -212,7 +212,7 @@ def test_afronding_refused(opzet: str, kw: dict, veld: str) -> None:
         t = _vroeg_swo()
     else:
         t = traject_in(S.IN_AFRONDING, swo_gehouden=True)
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(fout) as e:
         _rond_af(t, **kw)
     assert e.value.veld == veld
     assert t.status is S.IN_AFRONDING and t.afgerond_op is None and t.events == []

@@ -9,7 +9,7 @@ import pytest
 
 from jeugdhulp_common.contracts.traject import KandidaatSignaal
 from jeugdhulp_common.contracts.vocabulary import BlokkadeStatus, SignaalSoort
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer
 from traject.domain import (
     BIJLAGE_4,
     VRAGEN,
@@ -105,7 +105,7 @@ def test_texts_match_the_domain_guide() -> None:
     ],
 )
 def test_invalid_einde_answers(antwoorden: list[VraagAntwoord], veld: str) -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         valideer_antwoorden(Sectie.EINDE, antwoorden)
     assert e.value.veld == veld
 

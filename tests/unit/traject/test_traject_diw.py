@@ -16,7 +16,7 @@ from jeugdhulp_common.contracts.traject import (
     DIWAanvraagIngediend,
 )
 from jeugdhulp_common.contracts.vocabulary import DIWAanvraagStatus
-from jeugdhulp_common.domain import OngeldigeOvergang, RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer, OngeldigeOvergang, RegelGeschonden
 from traject.domain import (
     DIW_OVERGANGEN,
     TELT_MEE_IN_FONDS,
@@ -310,7 +310,7 @@ def test_afwijzen_keeps_the_reason_out_of_the_event() -> None:
     (ev,) = a.events
     assert ev.status is S.AFGEWEZEN
     assert "module" not in ev.model_dump_json()
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         diw_in(S.BESPROKEN_OP_TEAM).wijs_af(besluit_overleg_id=uuid.uuid4(), op=DIW_BESLIST, reden="")
     assert e.value.veld == "reden"
 
@@ -429,3 +429,40 @@ def test_diw_events_carry_no_person_names() -> None:
     for ev in a.events:
         body = ev.model_dump_json()
         assert AANVRAGER_DIW not in body and CASEMANAGER_DIW not in body
+
+
+# --------------------------------------------------------------------------- the evaluation schedule (kept next to
+# the row for the timer's query; the rule is the domain's)
+
+
+@pytest.mark.parametrize("status", [s for s in DIWAanvraagStatus if s is not DIWAanvraagStatus.IN_GEBRUIK])
+def test_no_evaluation_scheduled_outside_in_gebruik(status: DIWAanvraagStatus) -> None:
+    assert diw_in(status).volgende_evaluatiedatum() is None
+
+
+def test_evaluation_schedule_starts_one_interval_after_the_use_began() -> None:
+    a = diw_in(DIWAanvraagStatus.IN_GEBRUIK, gebruik_vanaf=D(2024, 3, 1))
+    assert a.volgende_evaluatiedatum() == D(2024, 6, 1)
+    assert a.volgende_evaluatiedatum(DIWFondsRegels(evaluatie_interval_maanden=2)) == D(2024, 5, 1)
+
+
+def test_evaluation_schedule_moves_past_what_was_reported_and_stays_anchored_on_the_start() -> None:
+    a = diw_in(DIWAanvraagStatus.IN_GEBRUIK, gebruik_vanaf=D(2024, 1, 31))
+    assert a.volgende_evaluatiedatum() == D(2024, 4, 30)  # clamped to the month end
+    assert a.controleer_evaluatie(D(2024, 5, 1)) is True
+    assert a.volgende_evaluatiedatum() == D(2024, 7, 31)  # anchored on the 31st, not on the clamped 30th
+    a.laatste_evaluatie_gemeld = D(2024, 10, 31)  # after missed runs only the latest period was reported
+    assert a.volgende_evaluatiedatum() == D(2025, 1, 31)
+
+
+def test_evaluation_schedule_ends_when_the_use_is_closed() -> None:
+    a = diw_in(DIWAanvraagStatus.IN_GEBRUIK)
+    a.sluit_af(op=DIW_GEBRUIK_TOT)
+    assert a.volgende_evaluatiedatum() is None
+
+
+def test_the_timer_fires_exactly_on_the_scheduled_date() -> None:
+    a = diw_in(DIWAanvraagStatus.IN_GEBRUIK, gebruik_vanaf=D(2024, 3, 1))
+    d = a.volgende_evaluatiedatum()
+    assert a.controleer_evaluatie(d - dt.timedelta(days=1)) is False
+    assert a.controleer_evaluatie(d) is True and a.laatste_evaluatie_gemeld == d

@@ -39,12 +39,12 @@ def test_opstart_ingetrokken_stopt_signalen_maar_niet_na_het_einde() -> None:
 def test_partnerview_zonder_persoonsgegevens_na_intrekking_team_ziet_alles() -> None:
     t = _traject()
     t.registreer_intrekking(["GEGEVENSDELING_PARTNERS", "TRAJECT_OPSTART"], OP)
-    team = traject_view(t, STANDAARD_TRAJECT_REGELS)
-    partner = traject_view(t, STANDAARD_TRAJECT_REGELS, voor_partner=True)
+    team = traject_view(t, STANDAARD_TRAJECT_REGELS).model_dump(by_alias=True)
+    partner = traject_view(t, STANDAARD_TRAJECT_REGELS, voor_partner=True).model_dump(by_alias=True)
     assert team["instemming"] == {
         "gegevensdelingIngetrokkenOp": OP, "opstartInstemmingIngetrokkenOp": OP, "gemarkeerdVoorTeam": True, "maaktSignalen": False,
     }  # fmt: skip
-    assert "gegevensGedeeld" not in team and partner["gegevensGedeeld"] is False
+    assert team["gegevensGedeeld"] is True and partner["gegevensGedeeld"] is False
     assert all(r["persoon"] is None for r in partner["rollen"])
     zonder = _traject()
-    assert "gegevensGedeeld" not in traject_view(zonder, STANDAARD_TRAJECT_REGELS, voor_partner=True)
+    assert traject_view(zonder, STANDAARD_TRAJECT_REGELS, voor_partner=True).gegevens_gedeeld is True

@@ -16,7 +16,7 @@ from jeugdhulp_common.contracts.traject import (
     TrajectVerlengd,
 )
 from jeugdhulp_common.contracts.vocabulary import BlokkadeStatus
-from jeugdhulp_common.domain import OngeldigeOvergang, RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer, OngeldigeOvergang, RegelGeschonden
 from traject.domain import RondeTafel, Traject, TrajectRegels, TrajectStatus, Verlenging
 
 from traject_bouwers import EVAL, START, event_types, nieuw_traject, startgesprek, traject_in
@@ -69,7 +69,7 @@ def test_ronde_tafel_recorded_once_per_overleg() -> None:
 
 def test_ronde_tafel_blank_afspraak_refused() -> None:
     t = traject_in(S.LOPEND)
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.houd_ronde_tafel(RondeTafel(overleg_id=uuid.uuid4(), datum=D(2024, 3, 4), plan_aangepast=False, afspraken=(" ",)))
     assert e.value.veld == "afspraken[0]"
 
@@ -215,7 +215,7 @@ def test_setting_the_same_values_is_no_change() -> None:
 
 
 def test_blokkade_change_needs_something_to_change() -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         traject_in(S.LOPEND).wijzig_blokkade()
     assert e.value.veld == "blokkadeStatus"
 
@@ -242,7 +242,7 @@ def test_regie_overdragen() -> None:
 
 
 def test_regie_needs_an_organisation() -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         traject_in(S.LOPEND).draag_regie_over("  ")
     assert e.value.veld == "naarOrganisatie"
 

@@ -9,7 +9,7 @@ import pytest
 
 from jeugdhulp_common.contracts.traject import StartgesprekGepland, TrajectGestart, TrajectRolToegewezen
 from jeugdhulp_common.contracts.vocabulary import BlokkadeStatus, Rol
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer
 from traject.domain import (
     Deelnemer,
     RolInTraject,
@@ -60,7 +60,7 @@ def test_blokkade_status_defaults_to_niet_geblokkeerd() -> None:
 
 
 def test_creation_needs_an_aanmelder_organisation() -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         nieuw_traject(aanmelder_organisatie=" ")
     assert e.value.veld == "aanmelder.organisatie"
 
@@ -97,7 +97,7 @@ def test_plan_startgesprek_invites_by_function_and_organisation() -> None:
 
 
 def test_plan_startgesprek_needs_genodigden() -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         nieuw_traject().plan_startgesprek(overleg_id=uuid.uuid4(), datum=D(2024, 1, 10), genodigden=[])
     assert e.value.veld == "genodigden"
 
@@ -166,7 +166,7 @@ def test_startgesprek_must_name_who_keeps_the_overview_and_organises_the_ronde_t
     afspraken: StartAfspraken, veld: str
 ) -> None:
     t = nieuw_traject()
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.houd_startgesprek(startgesprek(afspraken=afspraken))
     assert e.value.veld == veld
     assert t.status is S.IN_OPSTART and t.startdatum is None and t.events == []
@@ -177,7 +177,7 @@ def test_startgesprek_must_name_who_keeps_the_overview_and_organises_the_ronde_t
     [((), "deelnemers"), ((PLANMAKER, Deelnemer("consulent", "")), "deelnemers[1].organisatie")],
 )
 def test_startgesprek_needs_deelnemers(deelnemers: tuple, veld: str) -> None:
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         nieuw_traject().houd_startgesprek(startgesprek(deelnemers=deelnemers))
     assert e.value.veld == veld
 
@@ -193,7 +193,7 @@ def test_startgesprek_answers_are_validated_against_the_start_questions() -> Non
     t.houd_startgesprek(startgesprek(antwoorden=(VraagAntwoord("S3", "context geschetst"),)))
     assert t.status is S.LOPEND
     t2 = nieuw_traject()
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t2.houd_startgesprek(startgesprek(antwoorden=(VraagAntwoord("S3", "ok"), VraagAntwoord("E1", "einde?"))))
     assert e.value.veld == "antwoorden[1].vraagId"
 
@@ -221,7 +221,7 @@ def test_rollen_at_the_startgesprek_are_emitted_before_trajectgestart() -> None:
 
 def test_invalid_role_at_the_startgesprek_changes_nothing() -> None:
     t = nieuw_traject()
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.houd_startgesprek(startgesprek(), rollen=[RolInTraject(rol=Rol.CASEMANAGER, organisatie="")])
     assert e.value.veld == "rollen[0].organisatie"
     assert t.status is S.IN_OPSTART and len(t.rollen) == 1 and t.events == []
@@ -309,7 +309,7 @@ def test_same_person_same_role_is_updated_other_persons_are_added() -> None:
 )
 def test_invalid_roles_are_refused(rol: RolInTraject, veld: str) -> None:
     t = traject_in(S.LOPEND)
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.wijs_rol_toe(rol)
     assert e.value.veld == veld
     assert t.events == []
@@ -320,7 +320,7 @@ def test_voeg_partner_toe_is_idempotent_and_needs_a_name() -> None:
     assert t.voeg_partner_toe("CLB Trikant") is True
     assert t.voeg_partner_toe("CLB Trikant") is False
     assert t.partners.count("CLB Trikant") == 1
-    with pytest.raises(RegelGeschonden) as e:
+    with pytest.raises(OngeldigeInvoer) as e:
         t.voeg_partner_toe("")
     assert e.value.veld == "organisatie"
     assert t.events == []

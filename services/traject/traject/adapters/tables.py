@@ -15,12 +15,16 @@ aanmelding_projectie = Table(
     Column("geregistreerd_op", DateTime(timezone=True)),
 )
 
-# The Traject aggregate (§4.2). ``data`` holds the whole aggregate (the source of truth when loading); the other
-# columns mirror what queries need: the timer (status, evaluatie_datum), partner scoping (rol_organisaties).
+# The aggregates' rows follow the shared repository's shape (jeugdhulp_common.unit_of_work.Repository): the key
+# ``id``, the whole aggregate as JSONB ``document`` (the source of truth when loading) and ``version``. The stored
+# column names predate that shape and stay (``key=`` gives them the shared names in code).
+
+# The Traject aggregate (§4.2). The columns next to the document mirror what queries need: the timer (status,
+# evaluatie_datum), partner scoping (rol_organisaties).
 traject_table = Table(
     "traject",
     metadata,
-    Column("traject_id", Uuid, primary_key=True),
+    Column("traject_id", Uuid, key="id", primary_key=True),
     Column("aanmelding_id", Uuid, nullable=False, unique=True),  # 1:1 (§4.2)
     Column("status", Text, nullable=False),
     Column("startdatum", Date),
@@ -28,23 +32,23 @@ traject_table = Table(
     Column("blokkade_status", Text, nullable=False),
     Column("acute_crisis", Boolean, nullable=False),
     Column("rol_organisaties", ARRAY(Text), nullable=False),
-    Column("data", JSONB, nullable=False),
+    Column("data", JSONB, key="document", nullable=False),
     Column("version", Integer, nullable=False),
     Column("bron_event_id", Uuid, nullable=False),
     Column("aangemaakt_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("gewijzigd_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# The DIW-fonds aanvraag aggregate (§4.8, §5.3). ``data`` is the whole aggregate.
+# The DIW-fonds aanvraag aggregate (§4.8, §5.3).
 diw_aanvraag_table = Table(
     "diw_aanvraag",
     metadata,
-    Column("aanvraag_id", Uuid, primary_key=True),
+    Column("aanvraag_id", Uuid, key="id", primary_key=True),
     Column("traject_id", Uuid, nullable=False),
     Column("status", Text, nullable=False),
     Column("bedrag_eurocent", BigInteger, nullable=False),
     Column("volgende_evaluatie_datum", Date),
-    Column("data", JSONB, nullable=False),
+    Column("data", JSONB, key="document", nullable=False),
     Column("version", Integer, nullable=False),
     Column("aangemaakt_op", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("gewijzigd_op", DateTime(timezone=True), nullable=False, server_default=func.now()),

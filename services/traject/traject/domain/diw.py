@@ -22,7 +22,7 @@ from jeugdhulp_common.contracts.traject import (
     DIWAanvraagIngediend,
 )
 from jeugdhulp_common.contracts.vocabulary import DIWAanvraagStatus
-from jeugdhulp_common.domain import Aggregaat, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, OngeldigeInvoer, RegelGeschonden
 
 from traject.domain.kalender import maanden_tussen, plus_maanden
 from traject.domain.regels import STANDAARD_DIW_REGELS, DIWFondsRegels
@@ -82,7 +82,14 @@ class DIWAanvraagGegevens:
     rond het bevragen van de mogelijkheden om beroep te doen op bestaande middelen"]."""
 
     def valideer_volledig(self) -> None:
-        """Every §4.8 field and the ACT consultation (§5.3 guards); the first missing one is refused."""
+        """Every §4.8 field and the ACT consultation (§5.3 guards); the first missing one is refused with
+        :class:`RegelGeschonden` (the stored form is incomplete for submission: a 409, not a bad request)."""
+        try:
+            self._valideer_volledig()
+        except OngeldigeInvoer as exc:
+            raise RegelGeschonden(exc.message, veld=exc.veld) from None
+
+    def _valideer_volledig(self) -> None:
         for veld, waarde in (
             ("aanvrager", self.aanvrager),
             ("aanvragerOrganisatie", self.aanvrager_organisatie),
@@ -306,6 +313,18 @@ class DIWFondsAanvraag(Aggregaat):
         if d is None or (self.laatste_evaluatie_gemeld is not None and d <= self.laatste_evaluatie_gemeld):
             return None
         return d
+
+    def volgende_evaluatiedatum(self, regels: DIWFondsRegels = STANDAARD_DIW_REGELS) -> dt.date | None:
+        """The evaluation schedule (§4.3, §5.3): the next 3-monthly due date not yet reported, anchored on
+        ``gebruik_vanaf`` (None unless IN_GEBRUIK). The evaluation timer looks for aanvragen whose date has come."""
+        if self.status is not _S.IN_GEBRUIK or self.gebruik_vanaf is None:
+            return None
+        k = 1
+        while True:
+            d = plus_maanden(self.gebruik_vanaf, k * regels.evaluatie_interval_maanden)
+            if self.laatste_evaluatie_gemeld is None or d > self.laatste_evaluatie_gemeld:
+                return d
+            k += 1
 
     def controleer_evaluatie(self, vandaag: dt.date, regels: DIWFondsRegels = STANDAARD_DIW_REGELS) -> bool:
         """The 3-monthly timer (§4.3, §5.3): emits ``DIWAanvraagEvaluatieVerschuldigd`` once per period and returns

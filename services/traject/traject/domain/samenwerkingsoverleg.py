@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jeugdhulp_common.contracts.traject import Antwoord, KandidaatSignaal
 from jeugdhulp_common.contracts.vocabulary import BlokkadeStatus, SignaalSoort
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer
 
 from traject.domain.bijlage4 import VRAGEN, AntwoordType, Sectie, Uitvoer
 from traject.domain.toestanden import TrajectStatus
@@ -42,7 +42,7 @@ class VraagAntwoord:
 def valideer_antwoorden(sectie: Sectie, antwoorden: Sequence[VraagAntwoord], *, veld: str = "antwoorden") -> None:
     """Refuse unknown question ids, wrongly typed answers and tags that do not fit (§7).
 
-    Raises :class:`RegelGeschonden` with ``veld`` like ``antwoorden[2].blokkadeStatus``; never quotes values.
+    Raises :class:`OngeldigeInvoer` (422) with ``veld`` like ``antwoorden[2].blokkadeStatus``; never quotes values.
     """
     vragen = VRAGEN[sectie]
     eenmalig_gezien: set[str] = set()
@@ -50,20 +50,20 @@ def valideer_antwoorden(sectie: Sectie, antwoorden: Sequence[VraagAntwoord], *, 
         pad = f"{veld}[{i}]"
         vraag = vragen.get(a.vraag_id)
         if vraag is None:
-            raise RegelGeschonden(f"unknown question id for section {sectie.value}", veld=f"{pad}.vraagId")
+            raise OngeldigeInvoer(f"{pad}.vraagId", f"unknown question id for section {sectie.value}")
         if vraag.type is AntwoordType.BLOKKADE_STATUS:
             if not isinstance(a.blokkade_status, BlokkadeStatus):
-                raise RegelGeschonden("this question takes a blokkadeStatus", veld=f"{pad}.blokkadeStatus")
+                raise OngeldigeInvoer(f"{pad}.blokkadeStatus", "this question takes a blokkadeStatus")
             if vraag.id in eenmalig_gezien:
-                raise RegelGeschonden("this question takes a single answer", veld=f"{pad}.vraagId")
+                raise OngeldigeInvoer(f"{pad}.vraagId", "this question takes a single answer")
             eenmalig_gezien.add(vraag.id)
         else:
             if a.blokkade_status is not None:
-                raise RegelGeschonden("only E3/E4 take a blokkadeStatus", veld=f"{pad}.blokkadeStatus")
+                raise OngeldigeInvoer(f"{pad}.blokkadeStatus", "only E3/E4 take a blokkadeStatus")
             if a.tekst is None or not a.tekst.strip():
-                raise RegelGeschonden("an answer needs a text", veld=f"{pad}.tekst")
+                raise OngeldigeInvoer(f"{pad}.tekst", "an answer needs a text")
         if a.soort is not None and a.soort not in vraag.kandidaat_soorten:
-            raise RegelGeschonden("this signal soort does not fit the question", veld=f"{pad}.soort")
+            raise OngeldigeInvoer(f"{pad}.soort", "this signal soort does not fit the question")
 
 
 def kandidaat_signalen(antwoorden: Sequence[VraagAntwoord]) -> list[KandidaatSignaal]:

@@ -1,8 +1,9 @@
 """The ``Traject`` aggregate (domain guide §4.2, §5.2): one young person's support trajectory.
 
 Pure domain code: no I/O, no clock; dates and rules come in as arguments. Each action first checks the
-transition table (:mod:`traject.domain.toestanden`, illegal → ``OngeldigeOvergang``), then its guards
-(→ ``RegelGeschonden(veld=...)``), and only then changes state and appends contract events to
+transition table (:mod:`traject.domain.toestanden`, illegal → ``OngeldigeOvergang``), then what the request
+must contain (→ ``OngeldigeInvoer(veld, ...)``, a 422) and its guards on the traject's state and dates
+(→ ``RegelGeschonden(veld=...)``, a 409), and only then changes state and appends contract events to
 :attr:`Traject.events`, which the service layer drains into the outbox (:meth:`Traject.neem_events`).
 A refused action changes nothing and emits nothing.
 
@@ -32,10 +33,11 @@ from jeugdhulp_common.contracts.traject import (
     TrajectVerlengd,
 )
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, OverlegSoort, Rol
-from jeugdhulp_common.domain import Aggregaat, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, OngeldigeInvoer, RegelGeschonden
 from jeugdhulp_common.tekstnormalisatie import maskeer_namen
 
 from traject.domain.bijlage4 import Sectie
+from traject.domain.diw import DIWAanvraagGegevens, DIWFondsAanvraag
 from traject.domain.kalender import maanden_tussen, plus_maanden
 from traject.domain.regels import STANDAARD_TRAJECT_REGELS, TrajectRegels
 from traject.domain.samenwerkingsoverleg import SamenwerkingsoverlegEinde, VraagAntwoord, valideer_antwoorden
@@ -52,6 +54,7 @@ from traject.domain.waarden import (
 )
 
 _A = TrajectActie
+_DIW_MOGELIJK = frozenset({TrajectStatus.LOPEND, TrajectStatus.TE_EVALUEREN, TrajectStatus.VERLENGD, TrajectStatus.IN_AFRONDING})
 
 
 def _uniek(waarden: Sequence[str]) -> list[str]:
@@ -196,6 +199,14 @@ class Traject(Aggregaat):
         if self.startdatum is None:
             return None
         return plus_maanden(self.startdatum, regels.minimale_looptijd_maanden)
+
+    def vraag_diw_fonds_aan(self, *, aanvraag_id: uuid.UUID, gegevens: DIWAanvraagGegevens) -> DIWFondsAanvraag:
+        """A new DIW-fonds aanvraag (§4.8) for this traject, in CONCEPT. INFERRED: funds are asked for a traject
+        that has started and is not closed (LOPEND, TE_EVALUEREN, VERLENGD, IN_AFRONDING); else
+        ``RegelGeschonden`` on ``trajectId``. Emits nothing."""
+        if self.status not in _DIW_MOGELIJK:
+            raise RegelGeschonden("DIW funds are asked for a running traject", veld="trajectId")
+        return DIWFondsAanvraag.nieuw(aanvraag_id=aanvraag_id, traject_id=self.traject_id, gegevens=gegevens)
 
     def evaluatie_verschuldigd(self, vandaag: dt.date) -> bool:
         """Whether :meth:`controleer_evaluatie` would move this traject to TE_EVALUEREN on ``vandaag``."""
@@ -372,9 +383,9 @@ class Traject(Aggregaat):
         """
         TRAJECT_OVERGANGEN.volgende(self.status, _A.BLOKKADE_WIJZIGEN)
         if status is None and acute_crisis is None:
-            raise RegelGeschonden("give a blokkadeStatus and/or acuteCrisis", veld="blokkadeStatus")
+            raise OngeldigeInvoer("blokkadeStatus", "give a blokkadeStatus and/or acuteCrisis")
         if status is not None and not isinstance(status, BlokkadeStatus):
-            raise RegelGeschonden("unknown blokkadeStatus", veld="blokkadeStatus")
+            raise OngeldigeInvoer("blokkadeStatus", "unknown blokkadeStatus")
         return self._zet_blokkade(
             self.blokkade_status if status is None else status,
             self.acute_crisis if acute_crisis is None else bool(acute_crisis),
@@ -499,10 +510,10 @@ class Traject(Aggregaat):
         if swo is None or swo.overleg_id != besluit_overleg_id:
             raise RegelGeschonden("afronding is decided in the held samenwerkingsoverleg einde", veld="besluitOverlegId")
         if not redenen:
-            raise RegelGeschonden("at least one afrondingsreden is required", veld="redenen")
+            raise OngeldigeInvoer("redenen", "at least one afrondingsreden is required")
         for i, r in enumerate(redenen):
             if not isinstance(r, AfrondingsReden):
-                raise RegelGeschonden("unknown afrondingsreden", veld=f"redenen[{i}]")
+                raise OngeldigeInvoer(f"redenen[{i}]", "unknown afrondingsreden")
         if self.acute_crisis:
             raise RegelGeschonden("no afronding while the traject is in acute crisis", veld="acuteCrisis")
         if op < swo.datum:

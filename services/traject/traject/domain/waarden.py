@@ -1,8 +1,8 @@
 """Value objects of a traject (domain guide §4.2, §4.3). Plain frozen dataclasses, validated by the aggregate.
 
-Validation raises :class:`RegelGeschonden` with ``veld`` = the request field in camelCase, dotted for nested
-fields (``afspraken.overzichtBewaarder``), indexed for lists (``rollen[1].organisatie``). Messages name the
-rule, never the value (§9 rule 6).
+Validation raises :class:`OngeldigeInvoer` (a 422: the request itself lacks what the rule requires) with ``veld`` =
+the request field in camelCase, dotted for nested fields (``afspraken.overzichtBewaarder``), indexed for lists
+(``rollen[1].organisatie``). Messages name the rule, never the value (§9 rule 6).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from dataclasses import dataclass
 from jeugdhulp_common.contracts.traject import Deelnemer as DeelnemerContract
 from jeugdhulp_common.contracts.traject import RolToewijzing
 from jeugdhulp_common.contracts.vocabulary import Rol
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer
 
 from traject.domain.samenwerkingsoverleg import VraagAntwoord
 
 
 def vereis_tekst(waarde: str | None, veld: str) -> str:
-    """``waarde`` if it is a non-blank string, else :class:`RegelGeschonden` on ``veld``."""
+    """``waarde`` if it is a non-blank string, else :class:`OngeldigeInvoer` on ``veld``."""
     if waarde is None or not isinstance(waarde, str) or not waarde.strip():
-        raise RegelGeschonden("required field is missing or blank", veld=veld)
+        raise OngeldigeInvoer(veld, "required field is missing or blank")
     return waarde
 
 
@@ -45,7 +45,7 @@ class Deelnemer:
 def valideer_deelnemers(deelnemers: Sequence[Deelnemer], veld: str) -> None:
     """At least one participant, each with functie and organisatie."""
     if not deelnemers:
-        raise RegelGeschonden("at least one participant is required", veld=veld)
+        raise OngeldigeInvoer(veld, "at least one participant is required")
     for i, d in enumerate(deelnemers):
         d.valideer(f"{veld}[{i}]")
 
@@ -66,7 +66,7 @@ class RolInTraject:
 
     def valideer(self, veld: str) -> None:
         if not isinstance(self.rol, Rol):
-            raise RegelGeschonden("unknown role", veld=f"{veld}.rol")
+            raise OngeldigeInvoer(f"{veld}.rol", "unknown role")
         vereis_tekst(self.organisatie, f"{veld}.organisatie")
         if self.persoon is not None:
             vereis_tekst(self.persoon, f"{veld}.persoon")
@@ -107,7 +107,7 @@ class StartAfspraken:
             ("rondeTafelsOrganisator", self.ronde_tafels_organisator),
         ):
             if wie is None:
-                raise RegelGeschonden("the startgesprek must name who does this", veld=f"{veld}.{naam}")
+                raise OngeldigeInvoer(f"{veld}.{naam}", "the startgesprek must name who does this")
             wie.valideer(f"{veld}.{naam}")
         for i, a in enumerate(self.overige):
             vereis_tekst(a, f"{veld}.overige[{i}]")

@@ -1,5 +1,6 @@
-"""Request and response bodies of the traject API (camelCase on the wire). Requests are turned into domain
-values here; the rules are checked by the domain (409 naming the field), the shapes by pydantic (422)."""
+"""Request and response bodies of the traject API (camelCase on the wire), the history file's rows included.
+Requests are turned into domain values here; the shapes are checked by pydantic (422), the rules by the domain
+(its refusals answered by the one table of jeugdhulp_common.problems, naming the field)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from jeugdhulp_common.api import RequestBody
-from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, Rol, SignaalSoort
+from jeugdhulp_common import historiek
+from jeugdhulp_common.api import RequestBody, ResponseBody
+from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus, DIWAanvraagStatus, Rol, SignaalSoort
 
 from traject.domain import (
     DIWAanvraagGegevens,
@@ -20,10 +22,12 @@ from traject.domain import (
     StartAfspraken,
     Traject,
     TrajectRegels,
+    TrajectStatus,
     VraagAntwoord,
     toegestane_acties,
 )
 from traject.domain import Deelnemer as DeelnemerWaarde
+from traject.service_layer.historiek import TrajectHistoriek
 
 _M = RequestBody
 Kort = Annotated[str, Field(min_length=1, max_length=200)]
@@ -189,6 +193,199 @@ class DIWEvaluatieInvoer(_M):
     datum: dt.date
 
 
+# --------------------------------------------------------------------------- history import
+
+
+class TrajectHistoriekRij(BaseModel):
+    """One line of the history file, as far as the traject service reads it (its other columns are ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    ref: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    startdatum: dt.date | None = None
+    afgerond_op: dt.date | None = None
+    afrondingsredenen: Annotated[list[AfrondingsReden], BeforeValidator(historiek.lijst)] = Field(default_factory=list, max_length=10)
+    blokkade_status_einde: BlokkadeStatus | None = None
+
+    def als_historiek(self) -> TrajectHistoriek | None:
+        if self.startdatum is None:
+            return None
+        return TrajectHistoriek(
+            startdatum=self.startdatum,
+            afgerond_op=self.afgerond_op,
+            redenen=tuple(self.afrondingsredenen),
+            blokkade_status_einde=self.blokkade_status_einde,
+        )
+
+
+class ImportUit(ResponseBody):
+    rijen: int
+    nieuw: int
+    ongewijzigd: int
+    zonder_traject: int
+
+
+# --------------------------------------------------------------------------- responses
+
+_U = ResponseBody
+
+
+class DeelnemerUit(_U):
+    functie: str
+    organisatie: str
+
+
+class RolUit(_U):
+    rol: Rol
+    organisatie: str
+    persoon: str | None = Field(None, description="left out for a partner after GEGEVENSDELING_PARTNERS was withdrawn")
+    mandaat_van: list[str]
+
+
+class AntwoordUit(_U):
+    vraag_id: str
+    tekst: str | None
+    blokkade_status: BlokkadeStatus | None
+    soort: SignaalSoort | None
+
+
+class GeplandStartgesprekUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+    genodigden: list[DeelnemerUit]
+
+
+class StartAfsprakenUit(_U):
+    overzicht_bewaarder: DeelnemerUit | None
+    ronde_tafels_organisator: DeelnemerUit | None
+    overige: list[str]
+
+
+class StartgesprekUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+    deelnemers: list[DeelnemerUit]
+    afspraken: StartAfsprakenUit
+    antwoorden: list[AntwoordUit]
+
+
+class RondeTafelUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+    plan_aangepast: bool
+    afspraken: list[str]
+
+
+class VerlengingUit(_U):
+    op: dt.date
+    besluit_overleg_id: uuid.UUID
+    maanden: int
+    nieuwe_evaluatie_datum: dt.date
+
+
+class GeplandOverlegUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+
+
+class KandidaatSignaalUit(_U):
+    vraag_id: str
+    soort: SignaalSoort
+    tekst: str = Field(description="role holders' names masked as [NAAM]; not released (signalering de-identifies)")
+
+
+class SamenwerkingsoverlegEindeUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+    antwoorden: list[AntwoordUit]
+    kandidaat_signalen: list[KandidaatSignaalUit]
+    thema_voorstellen: list[str]
+
+
+class InstemmingUit(_U):
+    gegevensdeling_ingetrokken_op: dt.date | None
+    opstart_instemming_ingetrokken_op: dt.date | None
+    gemarkeerd_voor_team: bool
+    maakt_signalen: bool
+
+
+class TrajectUit(_U):
+    """A traject as read through the API. For a partner after the withdrawal of GEGEVENSDELING_PARTNERS its
+    personal data (roles' persons, overleg answers, agreements, candidate texts) is left out and
+    ``gegevensGedeeld`` is false."""
+
+    traject_id: uuid.UUID
+    aanmelding_id: uuid.UUID
+    status: TrajectStatus
+    startdatum: dt.date | None
+    evaluatie_datum: dt.date | None
+    minimale_looptijd_einde: dt.date | None
+    blokkade_status: BlokkadeStatus
+    acute_crisis: bool
+    regie_bij: str | None
+    rollen: list[RolUit]
+    partners: list[str]
+    zonder_gemandateerde_trajectcoordinator: bool
+    ontbrekend_mandaat: list[str]
+    gepland_startgesprek: GeplandStartgesprekUit | None
+    startgesprek: StartgesprekUit | None
+    ronde_tafels: list[RondeTafelUit]
+    verlengingen: list[VerlengingUit]
+    gepland_samenwerkingsoverleg_einde: GeplandOverlegUit | None
+    samenwerkingsoverleg_einde: SamenwerkingsoverlegEindeUit | None
+    afrondings_redenen: list[AfrondingsReden]
+    afgerond_op: dt.date | None
+    afronding_besluit_overleg_id: uuid.UUID | None
+    afronding_override_reden: str | None
+    toegestane_acties: list[str]
+    instemming: InstemmingUit
+    gegevens_gedeeld: bool = True
+
+
+class DIWPartnerUit(_U):
+    organisatie: str
+    taak: str
+
+
+class DIWGegevensUit(_U):
+    aanvrager: str | None
+    aanvrager_organisatie: str | None
+    bestemming: str | None
+    bedrag_eurocent: int | None
+    gewenst_effect: str | None
+    partners: list[DIWPartnerUit]
+    geschatte_duur_maanden: int | None
+    engagement_driemaandelijkse_evaluatie: bool
+    zonder_extra_middelen: str | None
+    afbouwplan: str | None
+    casemanager: str | None
+    casemanager_engagement: str | None
+    act_bevraagd_op: dt.date | None
+
+
+class DIWEvaluatieUit(_U):
+    overleg_id: uuid.UUID
+    datum: dt.date
+
+
+class DIWAanvraagUit(_U):
+    aanvraag_id: uuid.UUID
+    traject_id: uuid.UUID
+    status: DIWAanvraagStatus
+    gegevens: DIWGegevensUit
+    ingediend_op: dt.date | None
+    team_overleg_id: uuid.UUID | None
+    besproken_op: dt.date | None
+    besluit_overleg_id: uuid.UUID | None
+    beslist_op: dt.date | None
+    afwijzingsreden: str | None
+    gebruik_vanaf: dt.date | None
+    gebruik_tot: dt.date | None
+    afgesloten_op: dt.date | None
+    evaluaties: list[DIWEvaluatieUit]
+    laatste_evaluatie_gemeld: dt.date | None
+
+
 # --------------------------------------------------------------------------- responses
 
 
@@ -202,7 +399,7 @@ def _antwoorden(antwoorden) -> list[dict]:
     ]
 
 
-def traject_view(t: Traject, regels: TrajectRegels, *, voor_partner: bool = False) -> dict:
+def traject_view(t: Traject, regels: TrajectRegels, *, voor_partner: bool = False) -> TrajectUit:
     """The traject as read through the API. For a partner after the withdrawal of GEGEVENSDELING_PARTNERS the
     traject's personal data (roles' persons, overleg answers, agreements, candidate texts) is left out."""
     uit = _traject_view(t, regels)
@@ -214,7 +411,7 @@ def traject_view(t: Traject, regels: TrajectRegels, *, voor_partner: bool = Fals
     }
     if voor_partner and not t.deelt_met_partners:
         _zonder_persoonsgegevens(uit)
-    return uit
+    return TrajectUit.model_validate(uit)
 
 
 def _zonder_persoonsgegevens(uit: dict) -> None:
@@ -295,9 +492,9 @@ def _traject_view(t: Traject, regels: TrajectRegels) -> dict:
     }
 
 
-def diw_view(a: DIWFondsAanvraag) -> dict:
+def diw_view(a: DIWFondsAanvraag) -> DIWAanvraagUit:
     g = a.gegevens
-    return {
+    return DIWAanvraagUit.model_validate({
         "aanvraagId": a.aanvraag_id,
         "trajectId": a.traject_id,
         "status": a.status,
@@ -327,5 +524,4 @@ def diw_view(a: DIWFondsAanvraag) -> dict:
         "afgeslotenOp": a.afgesloten_op,
         "evaluaties": [{"overlegId": e.overleg_id, "datum": e.datum} for e in a.evaluaties],
         "laatsteEvaluatieGemeld": a.laatste_evaluatie_gemeld,
-    }
-
+    })

@@ -1,4 +1,5 @@
-"""Event handlers of the traject service. Each runs inside the consumer's inbox transaction."""
+"""Event handlers of the traject service. Each runs inside the consumer's inbox transaction; a handler that
+changes aggregates joins it with :meth:`TrajectUnitOfWork.binnen`."""
 
 from __future__ import annotations
 
@@ -7,16 +8,13 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sqlalchemy import select
-
-from jeugdhulp_common import audit
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart, InstemmingVastgelegd
 
-from traject.adapters.repository import TrajectRepository
-from traject.adapters.tables import aanmelding_projectie, traject_table
+from traject.adapters.tables import aanmelding_projectie
 from traject.domain import Traject
+from traject.service_layer.unit_of_work import TRAJECT, TrajectUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +32,20 @@ async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, m
 
 
 async def aanmelding_opgestart(session: AsyncSession, ev: AanmeldingOpgestart, meta: MessageMeta) -> None:
-    """§5.2 "create → IN_OPSTART on AanmeldingOpgestart". The inbox absorbs a redelivery of the same event; the
-    unique aanmelding_id absorbs a second, different event for the same aanmelding (one traject per aanmelding,
-    §4.2), which is logged and has no effect."""
-    traject = Traject.uit_opgestarte_aanmelding(
-        traject_id=uuid.uuid4(),
-        aanmelding_id=ev.aanmelding_id,
-        aanmelder_organisatie=ev.aanmelder_organisatie,
-        blokkade_status_bij_aanmelding=ev.blokkade_status_bij_aanmelding,
-    )
-    aangemaakt = await TrajectRepository(session).add_nieuw(traject, bron_event_id=ev.event_id)
-    if not aangemaakt:
-        log.warning("aanmelding already has a traject; event ignored", extra={"aanmelding_id": str(ev.aanmelding_id), "event_id": str(ev.event_id)})
+    """§5.2 "create → IN_OPSTART on AanmeldingOpgestart". The inbox absorbs a redelivery of the same event; a
+    second, different event for the same aanmelding (one traject per aanmelding, §4.2) is logged and has no effect
+    (the unique aanmelding_id backs this up under a race: the consumer's transaction fails and is retried)."""
+    async with TrajectUnitOfWork.binnen(session) as uow:
+        if await uow.trajecten.id_van_aanmelding(ev.aanmelding_id) is not None:
+            log.warning("aanmelding already has a traject; event ignored", extra={"aanmelding_id": str(ev.aanmelding_id), "event_id": str(ev.event_id)})
+            return
+        traject = Traject.uit_opgestarte_aanmelding(
+            traject_id=uuid.uuid4(),
+            aanmelding_id=ev.aanmelding_id,
+            aanmelder_organisatie=ev.aanmelder_organisatie,
+            blokkade_status_bij_aanmelding=ev.blokkade_status_bij_aanmelding,
+        )
+        uow.trajecten.add_uit_event(traject, bron_event_id=ev.event_id)
     # The factory emits nothing (TrajectGestart follows the startgesprek); nothing goes to the outbox here.
 
 
@@ -61,17 +61,14 @@ async def instemming_vastgelegd(session: AsyncSession, ev: InstemmingVastgelegd,
     nothing here (the aanmelding service refuses the opstart without consent)."""
     if not ev.ingetrokken:
         return
-    traject_id = (
-        await session.execute(select(traject_table.c.traject_id).where(traject_table.c.aanmelding_id == ev.aanmelding_id))
-    ).scalar_one_or_none()
-    if traject_id is None:
-        log.info("consent withdrawn before a traject exists", extra={"aanmelding_id": str(ev.aanmelding_id), "event_id": str(ev.event_id)})
-        return
-    repo = TrajectRepository(session)
-    traject = await repo.get(traject_id, for_update=True)
-    if traject.registreer_intrekking(ev.scope, ev.op.date()):
-        await repo.save(traject)
-        await audit.record(session, _VIA_AANMELDING, INSTEMMING_INGETROKKEN, "Traject", traject_id)
+    async with TrajectUnitOfWork.binnen(session, principal=_VIA_AANMELDING) as uow:
+        traject_id = await uow.trajecten.id_van_aanmelding(ev.aanmelding_id)
+        if traject_id is None:
+            log.info("consent withdrawn before a traject exists", extra={"aanmelding_id": str(ev.aanmelding_id), "event_id": str(ev.event_id)})
+            return
+        traject = await uow.trajecten.get(traject_id)
+        if traject.registreer_intrekking(ev.scope, ev.op.date()):
+            uow.audit(INSTEMMING_INGETROKKEN, TRAJECT, traject_id)
 
 
 HANDLERS = {

@@ -2,9 +2,11 @@
 
 The traject of an imported aanmelding is created, as for a live one, from its ``AanmeldingOpgestart`` event; this
 import then records its start and closure through the domain (:meth:`Traject.neem_historiek_over`), so the same
-``TrajectGestart`` / ``TrajectAfgerond`` events reach every projection. All rows in ONE transaction: any refused
+``TrajectGestart`` / ``TrajectAfgerond`` events reach every projection. All rows in ONE unit of work: any refused
 row refuses the file (every refusal named by line and column) and nothing changes. A traject recorded before with
 the same dates is left as it is (re-import changes nothing). Audited per traject.
+
+No clock is read: each row is replayed at its own dates, given to the domain as arguments.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jeugdhulp_common import audit, historiek, outbox
-from jeugdhulp_common.auth import Principal
+from jeugdhulp_common import historiek
 from jeugdhulp_common.contracts.vocabulary import AfrondingsReden, BlokkadeStatus
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import DomeinFout
 
-from traject.adapters.repository import TrajectRepository
-from traject.service_layer.unit_of_work import TRAJECT, Context
+from traject.domain import TrajectRegels
+from traject.service_layer.unit_of_work import TRAJECT, TrajectUnitOfWork
 
 HISTORIEK_IMPORT = "HISTORIEK_IMPORT"
 
@@ -40,45 +41,46 @@ class ImportResultaat:
 
 
 async def importeer(
-    ctx: Context, principal: Principal, rijen: list[tuple[int, str, TrajectHistoriek | None]], fouten: list[historiek.Fout] | None = None
+    uow: TrajectUnitOfWork,
+    rijen: list[tuple[int, str, TrajectHistoriek | None]],
+    fouten: list[historiek.Fout] | None = None,
+    *,
+    regels: TrajectRegels,
 ) -> ImportResultaat:
-    """``fouten``: rows already refused by the file's format; every refusal is reported together."""
+    """``fouten``: rows already refused by the file's format; every refusal is reported together. The rows are
+    replayed at their own dates (given to the domain), never at today's."""
     fouten = list(fouten or [])
     nieuw = ongewijzigd = zonder = 0
-    async with ctx.sessionmaker.begin() as session:
-        repo = TrajectRepository(session)
+    async with uow:
         for regel, ref, h in rijen:
             if h is None:
                 zonder += 1
                 continue
-            traject_id = await repo.id_van_aanmelding(historiek.aanmelding_id(ref))
+            traject_id = await uow.trajecten.id_van_aanmelding(historiek.aanmelding_id(ref))
             if traject_id is None:
                 fouten.append(historiek.Fout(regel, "ref", "no traject for this aanmelding yet: import the aanmeldingen first "
                                                           "(with beslissing OPGESTART) and retry once the traject service has them"))
                 continue
-            traject = await repo.get(traject_id, for_update=True)
-            if traject.startdatum is not None:
-                if traject.startdatum == h.startdatum and traject.afgerond_op == h.afgerond_op:
+            bestaand = await uow.trajecten.lees(traject_id)
+            if bestaand.startdatum is not None:
+                if bestaand.startdatum == h.startdatum and bestaand.afgerond_op == h.afgerond_op:
                     ongewijzigd += 1
                 else:
                     fouten.append(historiek.Fout(regel, "startdatum", "this traject was recorded before with other dates"))
                 continue
+            traject = await uow.trajecten.get(traject_id)
             try:
                 traject.neem_historiek_over(
                     startdatum=h.startdatum,
                     afgerond_op=h.afgerond_op,
                     redenen=h.redenen,
                     blokkade_status_einde=h.blokkade_status_einde,
-                    regels=ctx.traject_regels,
+                    regels=regels,
                 )
-            except RegelGeschonden as exc:
+            except DomeinFout as exc:
                 fouten.append(historiek.Fout(regel, exc.veld or "rij", exc.message))
                 continue
-            if fouten:
-                continue  # refused anyway: keep checking, write nothing more
-            await repo.save(traject)
-            await outbox.add(session, traject.neem_events())
-            await audit.record(session, principal, HISTORIEK_IMPORT, TRAJECT, traject_id)
+            uow.audit(HISTORIEK_IMPORT, TRAJECT, traject_id)
             nieuw += 1
-        historiek.weiger_als_nodig(fouten)  # rolls back the whole transaction
+        historiek.weiger_als_nodig(fouten)  # raises: the unit of work rolls the whole file back
     return ImportResultaat(rijen=len(rijen), nieuw=nieuw, ongewijzigd=ongewijzigd, zonder_traject=zonder)
