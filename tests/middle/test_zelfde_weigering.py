@@ -50,9 +50,6 @@ VERWACHT = {
 # (service, kind) whose route on main (before the services' ports of issue 15) answers otherwise, and why. The
 # ports make them follow the table: strict, so the integrator sees an XPASS fail and deletes the line then.
 NOG_ANDERS = {
-    ("aanmelding", "ongeldige-invoer"): "aanmelding raises RegelGeschonden(veld=...) for an invalid field: 409 regel-geschonden",
-    ("traject", "ongeldige-invoer"): "traject raises RegelGeschonden(veld=...) for an invalid field: 409 regel-geschonden",
-    ("signalering", "ongeldige-invoer"): "signalering raises RegelGeschonden(veld=...) for an invalid field: 409 regel-geschonden",
 }
 
 Antwoorden = dict[str, tuple[httpx.Response, str | None]]  # kind -> (answer, the field it must name)

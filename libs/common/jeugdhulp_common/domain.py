@@ -54,8 +54,9 @@ class NietGevonden(DomeinFout):
     """The aggregate does not exist, or the caller may not know that it does."""
 
 
-class OngeldigeInvoer(DomeinFout):
-    """A field of the request breaks a rule of the domain (a 422 on that field, not a state conflict)."""
+class OngeldigeInvoer(RegelGeschonden):
+    """A field of the request breaks a rule of the domain whatever the aggregate's state (a 422 on that field, not a
+    state conflict). A kind of :class:`RegelGeschonden`, so code that catches rule violations catches it too."""
 
     def __init__(self, veld: str, message: str, *, extra: Mapping[str, object] | None = None) -> None:
         super().__init__(message, veld=veld, extra=extra)

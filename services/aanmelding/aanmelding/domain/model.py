@@ -329,7 +329,7 @@ class Aanmelding(Aggregaat):
     def _niet_in_toekomst(op: dt.datetime, nu: dt.datetime) -> dt.datetime:
         vereis_tijdzone(op, "op")
         if op > nu:
-            raise RegelGeschonden("op: cannot lie in the future", veld="op")
+            raise OngeldigeInvoer("op", "op: cannot lie in the future")
         return op
 
     def _instemming_event(self, instemming: Instemming, *, op: dt.datetime, nu: dt.datetime) -> None:

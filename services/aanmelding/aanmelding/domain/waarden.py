@@ -3,7 +3,7 @@
 Enums that are not (yet) in ``jeugdhulp_common.contracts.vocabulary`` are defined here; all of them are
 INFERRED where the spec gives only the field, not its values.
 
-Validation raises :class:`RegelGeschonden` with ``veld`` = the request field in camelCase, dotted for
+Validation raises :class:`OngeldigeInvoer` (a 422; a kind of ``RegelGeschonden``) with ``veld`` = the request field in camelCase, dotted for
 nested fields (``aanmelder.organisatie``), so the API can map it to a 422 on that field. Messages name
 the rule, never the value (§9 rule 6).
 """
@@ -25,7 +25,7 @@ from jeugdhulp_common.contracts.vocabulary import (
     RedenVanAanmelding,
     RegioELZ,
 )
-from jeugdhulp_common.domain import RegelGeschonden
+from jeugdhulp_common.domain import OngeldigeInvoer
 
 from aanmelding.domain.screening import MAX_LEEFTIJD_1G1P, MIN_LEEFTIJD_1G1P
 
@@ -88,7 +88,7 @@ _E = TypeVar("_E", bound=StrEnum)
 
 
 def enum_waarde(cls: type[_E], waarde: object, veld: str) -> _E:
-    """``waarde`` as a member of ``cls`` (accepts the member or its code), else :class:`RegelGeschonden`."""
+    """``waarde`` as a member of ``cls`` (accepts the member or its code), else :class:`OngeldigeInvoer`."""
     if isinstance(waarde, cls):
         return waarde
     try:
@@ -96,7 +96,7 @@ def enum_waarde(cls: type[_E], waarde: object, veld: str) -> _E:
             return cls(waarde)
     except ValueError:
         pass
-    raise RegelGeschonden(f"{veld}: not a valid {cls.__name__} code", veld=veld)
+    raise OngeldigeInvoer(veld, f"{veld}: not a valid {cls.__name__} code")
 
 
 def tekst(waarde: object, veld: str, *, verplicht: bool = False) -> str | None:
@@ -106,9 +106,9 @@ def tekst(waarde: object, veld: str, *, verplicht: bool = False) -> str | None:
     elif isinstance(waarde, str):
         schoon = waarde.strip() or None
     else:
-        raise RegelGeschonden(f"{veld}: must be text", veld=veld)
+        raise OngeldigeInvoer(veld, f"{veld}: must be text")
     if verplicht and schoon is None:
-        raise RegelGeschonden(f"{veld}: is required", veld=veld)
+        raise OngeldigeInvoer(veld, f"{veld}: is required")
     return schoon
 
 
@@ -122,9 +122,9 @@ def verplichte_tekst(waarde: object, veld: str) -> str:
 def geheel_getal(waarde: object, veld: str, *, van: int, tot_en_met: int) -> int:
     """An int (not a bool) within ``van..tot_en_met`` inclusive."""
     if isinstance(waarde, bool) or not isinstance(waarde, int):
-        raise RegelGeschonden(f"{veld}: must be a whole number", veld=veld)
+        raise OngeldigeInvoer(veld, f"{veld}: must be a whole number")
     if not van <= waarde <= tot_en_met:
-        raise RegelGeschonden(f"{veld}: must be between {van} and {tot_en_met}", veld=veld)
+        raise OngeldigeInvoer(veld, f"{veld}: must be between {van} and {tot_en_met}")
     return waarde
 
 
@@ -133,7 +133,7 @@ def vereis_tijdzone(moment: dt.datetime, veld: str | None) -> dt.datetime:
     if not isinstance(moment, dt.datetime) or moment.tzinfo is None or moment.utcoffset() is None:
         if veld is None:
             raise ValueError("a timezone-aware datetime is required")
-        raise RegelGeschonden(f"{veld}: must be a timezone-aware date-time", veld=veld)
+        raise OngeldigeInvoer(veld, f"{veld}: must be a timezone-aware date-time")
     return moment
 
 
@@ -200,9 +200,7 @@ class AlternatiefAdvies:
         vorm = None if self.vorm is None else enum_waarde(Ondersteuningsvorm, self.vorm, "alternatiefAdvies.vorm")
         advies = AlternatiefAdvies(vorm=vorm, tekst=tekst(self.tekst, "alternatiefAdvies.tekst"))
         if advies.vorm is None and advies.tekst is None:
-            raise RegelGeschonden(
-                "alternatiefAdvies: an Ondersteuningsvorm code and/or a text is required", veld="alternatiefAdvies"
-            )
+            raise OngeldigeInvoer("alternatiefAdvies", "alternatiefAdvies: an Ondersteuningsvorm code and/or a text is required")
         return advies
 
 
@@ -252,12 +250,12 @@ class AanmeldingGegevens:
 
     def gevalideerd(self) -> AanmeldingGegevens:
         """The domain checks of a new aanmelding, returning a normalised copy (codes as enums, text stripped,
-        repeated reasons/partners removed) or raising :class:`RegelGeschonden` on the first violation.
+        repeated reasons/partners removed) or raising :class:`OngeldigeInvoer` on the first violation.
         """
         redenen = tuple(dict.fromkeys(enum_waarde(RedenVanAanmelding, r, "redenen") for r in self.redenen))
         if not redenen:
             # §4.1 redenenVanAanmelding* is required
-            raise RegelGeschonden("redenen: at least one reden van aanmelding is required", veld="redenen")
+            raise OngeldigeInvoer("redenen", "redenen: at least one reden van aanmelding is required")
         partners = tuple(dict.fromkeys(verplichte_tekst(p, "betrokkenPartners") for p in self.betrokken_partners))
         return AanmeldingGegevens(
             aanmelder=self.aanmelder.gevalideerd(),
@@ -287,5 +285,5 @@ def scope_van(scope: Iterable[InstemmingScope | str]) -> frozenset[InstemmingSco
     """A consent scope from codes; at least one is required."""
     codes = frozenset(enum_waarde(InstemmingScope, s, "scope") for s in scope)
     if not codes:
-        raise RegelGeschonden("scope: a consent must cover at least one scope", veld="scope")
+        raise OngeldigeInvoer("scope", "scope: a consent must cover at least one scope")
     return codes

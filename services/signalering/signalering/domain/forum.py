@@ -26,7 +26,7 @@ from jeugdhulp_common.contracts.signalering import (
     PrioriteringVastgesteld,
 )
 from jeugdhulp_common.contracts.vocabulary import ActiepuntAdresNiveau, ActiepuntStatus, Sector, ThemaStatus
-from jeugdhulp_common.domain import Aggregaat, NietGevonden, Overgangen, RegelGeschonden
+from jeugdhulp_common.domain import Aggregaat, NietGevonden, Overgangen, RegelGeschonden, OngeldigeInvoer
 
 from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_tekst
 from signalering.domain.lerend_netwerk import Bevinding
@@ -75,7 +75,7 @@ class Forum(Aggregaat):
         """Replace the attendance list; each organisation appears once."""
         namen = [d.organisatie.strip().casefold() for d in deelnemers]
         if len(set(namen)) != len(namen):
-            raise RegelGeschonden("an organisation appears twice in the attendance", veld="deelnemers")
+            raise OngeldigeInvoer("deelnemers", "an organisation appears twice in the attendance")
         self.deelnemers = list(deelnemers)
 
     @property
