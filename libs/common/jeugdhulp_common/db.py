@@ -6,6 +6,11 @@ statement of data-modifying CTEs, just before its transaction commits, instead o
 one table are merged into one multi-row INSERT in the order they were added (so outbox ids keep that order).
 Counters (:func:`add_to`) are summed per row and upserted together. Nothing changes for the transaction: the writes commit or roll back with it; a write that fails (a constraint)
 fails the commit. Without opting in, :func:`insert_rows` and :func:`update_row` execute at once.
+
+Hot paths (a partner's POST) run their statements with :func:`fetch`, :func:`fetchrow` and :func:`execute`: plain SQL with
+``$n`` parameters on the asyncpg connection of the session's transaction. asyncpg prepares each statement once per
+connection; SQLAlchemy's per-statement work (ORM execution, cache key, compiled-parameter processing, result wrapping)
+costs several times the round trip's own CPU. They are traced like every statement (asyncpg instrumentation).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Table, TextClause, bindparam, event, literal_column, select, text, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -21,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 _DEFERRED = "jh_deferred_writes"
+_DRIVER = "jh_driver_connection"
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
@@ -33,6 +40,34 @@ def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection of ``session``'s transaction, which is begun (``BEGIN``) if it was not yet."""
+    info = session.sync_session.info
+    raw: asyncpg.Connection | None = info.get(_DRIVER)
+    if raw is None:
+        proxied = await (await session.connection()).get_raw_connection()
+        adapted = proxied.dbapi_connection  # SQLAlchemy's asyncpg adapter: it owns BEGIN / COMMIT / ROLLBACK
+        if adapted._transaction is None:  # noqa: SLF001 - as its own first statement would, so the commit is SQLAlchemy's
+            await adapted._start_transaction()  # noqa: SLF001
+        raw = info[_DRIVER] = adapted.driver_connection
+    return raw
+
+
+async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Rows of ``sql`` (``$n`` parameters), inside the session's transaction."""
+    return await (await driver_connection(session)).fetch(sql, *args)
+
+
+async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> asyncpg.Record | None:
+    """The first row of ``sql`` (``$n`` parameters) or None, inside the session's transaction."""
+    return await (await driver_connection(session)).fetchrow(sql, *args)
+
+
+async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
+    """Run ``sql`` (``$n`` parameters) for its effect, inside the session's transaction."""
+    await (await driver_connection(session)).fetch(sql, *args)
 
 
 class _Pending:
@@ -154,3 +189,9 @@ def _flush_deferred(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _drop_deferred(session: Session) -> None:
     session.info.pop(_DEFERRED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_driver(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the connection goes back to the pool
+        session.info.pop(_DRIVER, None)

@@ -45,7 +45,7 @@ from jeugdhulp_common.notify import OUTBOX_CHANNEL, Listener
 from jeugdhulp_common.outbox import OutboxRelay, set_max_event_bytes
 from jeugdhulp_common.problems import install_problem_handlers, problem
 from jeugdhulp_common.settings import CommonSettings, load_settings
-from jeugdhulp_common.tracing import instrument_asyncpg, setup_tracing
+from jeugdhulp_common.tracing import ServerSpans, instrument_asyncpg, setup_tracing
 
 log = logging.getLogger(__name__)
 
@@ -193,11 +193,17 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
             await admin.close()
             await rt.engine.dispose()
 
-    app = FastAPI(title=f"jeugdhulp {defn.name}", description=defn.description, lifespan=lifespan, version="0.1.0")
+    # FastAPI's own telemetry is off: it would add a span per dependency, endpoint and serialisation step, HTTP metrics
+    # and logs carrying exception messages (personal data). ServerSpans (below) makes the request's one span.
+    app = FastAPI(
+        title=f"jeugdhulp {defn.name}", description=defn.description, lifespan=lifespan, version="0.1.0",
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+    )
     install_problem_handlers(app)
     app.add_middleware(RefusalAudit, sessionmaker=rt.sessionmaker)
     app.add_middleware(HttpMetrics)
-    app.add_middleware(BodySizeLimit, max_bytes=rt.settings.max_request_bytes)  # outermost: before anything reads the body
+    app.add_middleware(BodySizeLimit, max_bytes=rt.settings.max_request_bytes)  # before anything reads the body
+    app.add_middleware(ServerSpans)  # outermost: every other middleware (the refusal audit too) runs inside the request's span
     consumed_topics = sorted({cls.topic for cls in defn.handlers(rt)})
 
     @app.get("/health", tags=["ops"], include_in_schema=True)
@@ -259,10 +265,6 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
 
     for router in defn.routers(rt):
         app.include_router(router)
-
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-    FastAPIInstrumentor.instrument_app(app, exclude_spans=["receive", "send"], excluded_urls="health,ready,metrics")
     return app
 
 

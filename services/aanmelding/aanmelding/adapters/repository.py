@@ -12,10 +12,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jeugdhulp_common.db import insert_rows
+from jeugdhulp_common.db import execute, fetch, fetchrow, insert_rows
 from jeugdhulp_common.domain import NietGevonden
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
@@ -93,17 +93,11 @@ class AanmeldingRepository:
     async def vergrendel_jongere(self, jongere_ref: str) -> None:
         """Serialise receipts for one jongereRef until the end of the transaction, so two concurrent
         aanmeldingen for the same jongere always see each other in the duplicate check."""
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:ref))"), {"ns": _DUBBEL_LOCK_NAMESPACE, "ref": jongere_ref}
-        )
+        await execute(self.session, "SELECT pg_advisory_xact_lock($1, hashtext($2))", _DUBBEL_LOCK_NAMESPACE, jongere_ref)
 
     async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
-        rows = await self.session.execute(
-            select(aanmelding_table.c.id, aanmelding_table.c.jongere_ref, aanmelding_table.c.status).where(
-                aanmelding_table.c.jongere_ref == jongere_ref
-            )
-        )
-        return [Samenvatting(r.id, r.jongere_ref, r.status) for r in rows]
+        rows = await fetch(self.session, "SELECT id, jongere_ref, status FROM aanmelding WHERE jongere_ref = $1", jongere_ref)
+        return [Samenvatting(r["id"], r["jongere_ref"], r["status"]) for r in rows]
 
     async def lijst(self, f: Filter, *, limit: int, offset: int) -> tuple[list[Aanmelding], int]:
         """One page, newest first, and the total number matching the filter."""
@@ -126,6 +120,11 @@ class AanmeldingRepository:
         return [uit_document(r.document, version=r.version) for r in rows], total
 
 
+_INTAKE = "SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $1"
+_INTAKE_VOOR_WIJZIGING = _INTAKE + " FOR UPDATE"
+_INTAKE_GEDEELD = _INTAKE + " FOR SHARE"
+
+
 class IntakeRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -133,9 +132,7 @@ class IntakeRepository:
     async def get(self, *, voor_wijziging: bool = False) -> Intake:
         """The switch. ``voor_wijziging=False`` takes a share lock: a receipt and a closing never interleave
         (a POST either completes before the closing commits or sees intake closed)."""
-        q = select(intake_table).where(intake_table.c.sleutel == INTAKE_KEY)
-        q = q.with_for_update() if voor_wijziging else q.with_for_update(read=True)
-        row = (await self.session.execute(q)).mappings().first()
+        row = await fetchrow(self.session, _INTAKE_VOOR_WIJZIGING if voor_wijziging else _INTAKE_GEDEELD, INTAKE_KEY)
         if row is None:  # migration 0002 inserts it; be robust if someone deleted it
             return Intake(open=True, version=0)
         return Intake(open=row["open"], reden=row["reden"], gewijzigd_op=row["gewijzigd_op"], version=row["version"])
