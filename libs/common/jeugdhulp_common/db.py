@@ -19,12 +19,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Table, TextClause, bindparam, event, literal_column, select, text, update
+from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine.interfaces import BindTyping
+from sqlalchemy.engine.interfaces import BindTyping, Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 _DEFERRED = "jh_deferred_writes"
 _DRIVER = "jh_driver_connection"
@@ -97,42 +98,54 @@ class _Pending:
                 out[f"w{i}_{j}_{column}"] = amount
         return out
 
-    def statement(self) -> TextClause:
-        """One statement for all pending writes, with named, typed parameters; built once per shape and kept."""
+    def statement(self) -> _Statement:
+        """One statement for all pending writes, with positional parameters; built once per shape and kept."""
         shape = self.shape()
         cached = _STATEMENTS.get(shape)
         if cached is not None:
             return cached
         ctes = []
-        binds = []
         for i, (table, keys, rows) in enumerate(self.inserts.values()):
             values = [{c: bindparam(f"w{i}_{j}_{c}", type_=table.c[c].type) for c in keys} for j in range(len(rows))]
-            binds += [b for row in values for b in row.values()]
             ctes.append(table.insert().values(values).cte(f"w{i}"))
         for i, (table, keys, cols, _, _) in enumerate(self.updates, start=len(self.inserts)):
             where = [bindparam(f"w{i}_k_{c}", type_=table.c[c].type) for c in keys]
             values = {c: bindparam(f"w{i}_v_{c}", type_=table.c[c].type) for c in cols}
-            binds += [*where, *values.values()]
             ctes.append(update(table).where(*(table.c[c] == b for c, b in zip(keys, where))).values(values).cte(f"w{i}"))
         for i, (table, keys, column, sums) in enumerate(self.additions.values(), start=len(self.inserts) + len(self.updates)):
             values = [{c: bindparam(f"w{i}_{j}_{c}", type_=table.c[c].type) for c in (*keys, column)} for j in range(len(sums))]
-            binds += [b for row in values for b in row.values()]
             upsert = pg_insert(table).values(values)
             upsert = upsert.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + upsert.excluded[column]})
             ctes.append(upsert.cte(f"w{i}"))
-        combined = select(literal_column("1")).add_cte(*ctes)
-        sql = str(combined.compile(dialect=_RENDER))
-        stmt = text(sql).bindparams(*binds)
+        compiled = select(literal_column("1")).add_cte(*ctes).compile(dialect=_RENDER)
+        names = tuple(compiled.positiontup or ())
+        stmt = _Statement(str(compiled), names, tuple(compiled.binds[n].type for n in names))
         if len(_STATEMENTS) < 1000:  # bounded: shapes are few (use cases x row counts)
             _STATEMENTS[shape] = stmt
         return stmt
 
 
-# The deferred statement is rendered once per shape to plain SQL with named parameters; Postgres infers each
-# parameter's type from its column, and the typed bind parameters give SQLAlchemy's value processing (JSONB).
-_RENDER = postgresql.dialect(paramstyle="named")
+class _Statement:
+    """The deferred writes' SQL with ``$n`` parameters, the parameter names in order and their column types."""
+
+    def __init__(self, sql: str, names: tuple[str, ...], types: tuple[TypeEngine[Any], ...]) -> None:
+        self.sql, self.names, self.types = sql, names, types
+        self._dialect: Dialect | None = None
+        self._processors: tuple[Any, ...] = ()
+
+    def args(self, params: Mapping[str, Any], dialect: Dialect) -> tuple[Any, ...]:
+        """The values in order, each through its column type's processing for ``dialect`` (JSONB: serialised)."""
+        if dialect is not self._dialect:
+            self._processors = tuple(t._cached_bind_processor(dialect) for t in self.types)  # noqa: SLF001
+            self._dialect = dialect
+        return tuple(params[n] if p is None else p(params[n]) for n, p in zip(self.names, self._processors))
+
+
+# The deferred statement is rendered once per shape to plain SQL with $n parameters (Postgres infers each parameter's
+# type from its column) and run with exec_driver_sql: no compilation, cache key or per-statement parameter set-up.
+_RENDER = postgresql.dialect(paramstyle="numeric_dollar")
 _RENDER.bind_typing = BindTyping.NONE
-_STATEMENTS: dict[tuple, TextClause] = {}
+_STATEMENTS: dict[tuple, _Statement] = {}
 
 
 def defer_writes(session: AsyncSession) -> None:
@@ -183,7 +196,9 @@ def _flush_deferred(session: Session) -> None:
     # Runs inside AsyncSession.commit's greenlet, so the synchronous execute below awaits the driver.
     pending: _Pending | None = session.info.pop(_DEFERRED, None)
     if pending is not None and (pending.inserts or pending.updates or pending.additions):
-        session.execute(pending.statement(), pending.params())
+        stmt = pending.statement()
+        conn = session.connection()
+        conn.exec_driver_sql(stmt.sql, stmt.args(pending.params(), conn.dialect))
 
 
 @event.listens_for(Session, "after_rollback")

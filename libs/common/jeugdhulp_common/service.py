@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -155,6 +156,17 @@ async def prepare_topics(defn: ServiceDefinition, settings: CommonSettings) -> N
     )
 
 
+def _settle_garbage_collector() -> None:
+    """After start-up, freeze what is alive (modules, models, schemas, tables: ~140,000 objects) so that no collection
+    walks it again, and collect the youngest generation every 20,000 new container objects instead of every 700: under
+    load the collector otherwise took about a tenth of the process's time (a full collection walking everything every
+    few hundred requests, a young one every few requests). Objects made by requests are collected as before."""
+    gc.collect()
+    gc.freeze()
+    _, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(20_000, gen1, gen2)
+
+
 async def _supervise(tasks: list[BackgroundTask], stop: asyncio.Event) -> None:
     """Run the workers until stop; a worker that crashes is logged and restarted."""
 
@@ -182,6 +194,7 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
         app.state.kafka_admin = admin
         stop = asyncio.Event()
         supervisor = asyncio.create_task(_supervise(tasks, stop))
+        _settle_garbage_collector()
         try:
             yield
         finally:

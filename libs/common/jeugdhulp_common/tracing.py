@@ -13,6 +13,7 @@ not use it: the relay and the consumer make their own spans. Span attributes car
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -22,7 +23,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.sampling import ParentBased, Sampler, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, TraceIdRatioBased
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import SpanKind, StatusCode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -31,7 +32,9 @@ TRACER_NAME = "jeugdhulp"
 _TRACE_HEADERS = ("traceparent", "tracestate")
 
 
+@functools.cache
 def tracer() -> trace.Tracer:
+    """The services' tracer (a proxy until :func:`setup_tracing` installs the provider; made once, not per span)."""
     return trace.get_tracer(TRACER_NAME)
 
 
@@ -83,8 +86,15 @@ def sampler(ratio: float) -> Sampler:
 
 def setup_tracing(service_name: str, *, otlp_endpoint: str | None, trace_file: str | None, sample_ratio: float = 1.0) -> TracerProvider:
     """Install the global tracer provider. Spans go to OTLP/HTTP and/or a JSON-lines file when configured;
-    ``sample_ratio`` (``JH_TRACE_SAMPLE_RATIO``) is the share of new traces kept (see :func:`sampler`)."""
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}), sampler=sampler(sample_ratio))
+    ``sample_ratio`` (``JH_TRACE_SAMPLE_RATIO``) is the share of new traces kept (see :func:`sampler`).
+
+    With no exporter configured nothing is recorded (there is no-one to hand a span to): every span is a non-recording
+    one that still carries its trace context, so the audit rows, logs and outbox rows keep their trace id, marked as
+    not sampled."""
+    exporting = bool(otlp_endpoint or trace_file)
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service_name}), sampler=sampler(sample_ratio) if exporting else ALWAYS_OFF
+    )
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
