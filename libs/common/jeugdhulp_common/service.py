@@ -105,7 +105,8 @@ def _observability(defn: ServiceDefinition, settings: CommonSettings) -> None:
     setup_tracing(
         defn.name, otlp_endpoint=settings.otel_exporter_otlp_endpoint, trace_file=settings.trace_file, sample_ratio=settings.trace_sample_ratio
     )
-    instrument_asyncpg()
+    if settings.otel_exporter_otlp_endpoint or settings.trace_file:
+        instrument_asyncpg()  # a span per statement, only when spans go somewhere (it costs about a tenth of a POST)
 
 
 def workers(
