@@ -6,6 +6,11 @@ statement of data-modifying CTEs, just before its transaction commits, instead o
 one table are merged into one multi-row INSERT in the order they were added (so outbox ids keep that order).
 Counters (:func:`add_to`) are summed per row and upserted together. Nothing changes for the transaction: the writes commit or roll back with it; a write that fails (a constraint)
 fails the commit. Without opting in, :func:`insert_rows` and :func:`update_row` execute at once.
+
+Hot paths (a partner's POST) run their statements with :func:`fetch`, :func:`fetchrow` and :func:`execute`: plain SQL with
+``$n`` parameters on the asyncpg connection of the session's transaction. asyncpg prepares each statement once per
+connection; SQLAlchemy's per-statement work (ORM execution, cache key, compiled-parameter processing, result wrapping)
+costs several times the round trip's own CPU. They are traced like every statement (asyncpg instrumentation).
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, event, literal_column, select, text, update
+import asyncpg
+from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.engine.interfaces import BindTyping
+from sqlalchemy.engine.interfaces import BindTyping, Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 _DEFERRED = "jh_deferred_writes"
+_DRIVER = "jh_driver_connection"
 
 
 LOCK_TIMEOUT_MS = 5000
@@ -47,6 +55,34 @@ def make_engine(url: str, *, pool_size: int = 10, lock_timeout_ms: int = LOCK_TI
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection of ``session``'s transaction, which is begun (``BEGIN``) if it was not yet."""
+    info = session.sync_session.info
+    raw: asyncpg.Connection | None = info.get(_DRIVER)
+    if raw is None:
+        proxied = await (await session.connection()).get_raw_connection()
+        adapted = proxied.dbapi_connection  # SQLAlchemy's asyncpg adapter: it owns BEGIN / COMMIT / ROLLBACK
+        if adapted._transaction is None:  # noqa: SLF001 - as its own first statement would, so the commit is SQLAlchemy's
+            await adapted._start_transaction()  # noqa: SLF001
+        raw = info[_DRIVER] = adapted.driver_connection
+    return raw
+
+
+async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Rows of ``sql`` (``$n`` parameters), inside the session's transaction."""
+    return await (await driver_connection(session)).fetch(sql, *args)
+
+
+async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> asyncpg.Record | None:
+    """The first row of ``sql`` (``$n`` parameters) or None, inside the session's transaction."""
+    return await (await driver_connection(session)).fetchrow(sql, *args)
+
+
+async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
+    """Run ``sql`` (``$n`` parameters) for its effect, inside the session's transaction."""
+    await (await driver_connection(session)).fetch(sql, *args)
 
 
 class _Pending:
@@ -76,42 +112,54 @@ class _Pending:
                 out[f"w{i}_{j}_{column}"] = amount
         return out
 
-    def statement(self) -> TextClause:
-        """One statement for all pending writes, with named, typed parameters; built once per shape and kept."""
+    def statement(self) -> _Statement:
+        """One statement for all pending writes, with positional parameters; built once per shape and kept."""
         shape = self.shape()
         cached = _STATEMENTS.get(shape)
         if cached is not None:
             return cached
         ctes = []
-        binds = []
         for i, (table, keys, rows) in enumerate(self.inserts.values()):
             values = [{c: bindparam(f"w{i}_{j}_{c}", type_=table.c[c].type) for c in keys} for j in range(len(rows))]
-            binds += [b for row in values for b in row.values()]
             ctes.append(table.insert().values(values).cte(f"w{i}"))
         for i, (table, keys, cols, _, _) in enumerate(self.updates, start=len(self.inserts)):
             where = [bindparam(f"w{i}_k_{c}", type_=table.c[c].type) for c in keys]
             values = {c: bindparam(f"w{i}_v_{c}", type_=table.c[c].type) for c in cols}
-            binds += [*where, *values.values()]
             ctes.append(update(table).where(*(table.c[c] == b for c, b in zip(keys, where))).values(values).cte(f"w{i}"))
         for i, (table, keys, column, sums) in enumerate(self.additions.values(), start=len(self.inserts) + len(self.updates)):
             values = [{c: bindparam(f"w{i}_{j}_{c}", type_=table.c[c].type) for c in (*keys, column)} for j in range(len(sums))]
-            binds += [b for row in values for b in row.values()]
             upsert = pg_insert(table).values(values)
             upsert = upsert.on_conflict_do_update(index_elements=list(keys), set_={column: table.c[column] + upsert.excluded[column]})
             ctes.append(upsert.cte(f"w{i}"))
-        combined = select(literal_column("1")).add_cte(*ctes)
-        sql = str(combined.compile(dialect=_RENDER))
-        stmt = text(sql).bindparams(*binds)
+        compiled = select(literal_column("1")).add_cte(*ctes).compile(dialect=_RENDER)
+        names = tuple(compiled.positiontup or ())
+        stmt = _Statement(str(compiled), names, tuple(compiled.binds[n].type for n in names))
         if len(_STATEMENTS) < 1000:  # bounded: shapes are few (use cases x row counts)
             _STATEMENTS[shape] = stmt
         return stmt
 
 
-# The deferred statement is rendered once per shape to plain SQL with named parameters; Postgres infers each
-# parameter's type from its column, and the typed bind parameters give SQLAlchemy's value processing (JSONB).
-_RENDER = postgresql.dialect(paramstyle="named")
+class _Statement:
+    """The deferred writes' SQL with ``$n`` parameters, the parameter names in order and their column types."""
+
+    def __init__(self, sql: str, names: tuple[str, ...], types: tuple[TypeEngine[Any], ...]) -> None:
+        self.sql, self.names, self.types = sql, names, types
+        self._dialect: Dialect | None = None
+        self._processors: tuple[Any, ...] = ()
+
+    def args(self, params: Mapping[str, Any], dialect: Dialect) -> tuple[Any, ...]:
+        """The values in order, each through its column type's processing for ``dialect`` (JSONB: serialised)."""
+        if dialect is not self._dialect:
+            self._processors = tuple(t._cached_bind_processor(dialect) for t in self.types)  # noqa: SLF001
+            self._dialect = dialect
+        return tuple(params[n] if p is None else p(params[n]) for n, p in zip(self.names, self._processors))
+
+
+# The deferred statement is rendered once per shape to plain SQL with $n parameters (Postgres infers each parameter's
+# type from its column) and run with exec_driver_sql: no compilation, cache key or per-statement parameter set-up.
+_RENDER = postgresql.dialect(paramstyle="numeric_dollar")
 _RENDER.bind_typing = BindTyping.NONE
-_STATEMENTS: dict[tuple, TextClause] = {}
+_STATEMENTS: dict[tuple, _Statement] = {}
 
 
 def defer_writes(session: AsyncSession) -> None:
@@ -162,9 +210,17 @@ def _flush_deferred(session: Session) -> None:
     # Runs inside AsyncSession.commit's greenlet, so the synchronous execute below awaits the driver.
     pending: _Pending | None = session.info.pop(_DEFERRED, None)
     if pending is not None and (pending.inserts or pending.updates or pending.additions):
-        session.execute(pending.statement(), pending.params())
+        stmt = pending.statement()
+        conn = session.connection()
+        conn.exec_driver_sql(stmt.sql, stmt.args(pending.params(), conn.dialect))
 
 
 @event.listens_for(Session, "after_rollback")
 def _drop_deferred(session: Session) -> None:
     session.info.pop(_DEFERRED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_driver(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the connection goes back to the pool
+        session.info.pop(_DRIVER, None)

@@ -9,17 +9,20 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from jeugdhulp_common.db import update_row
+from jeugdhulp_common.db import fetchrow, update_row
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tables import idempotency_table
 
 
 def request_hash(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+_T = idempotency_table.name
+_CLAIM = f"INSERT INTO {_T} (organisatie, sleutel, request_sha256) VALUES ($1, $2, $3) ON CONFLICT (organisatie, sleutel) DO NOTHING RETURNING 1"
+_EARLIER = f"SELECT request_sha256, status_code, response FROM {_T} WHERE organisatie = $1 AND sleutel = $2"
 
 
 @dataclass(frozen=True)
@@ -29,30 +32,23 @@ class Replay:
 
 
 async def claim(session: AsyncSession, organisatie: str, sleutel: str, digest: str) -> Replay | None:
-    """Claim the key inside the caller's transaction. Returns the earlier response to replay, or None to proceed."""
-    inserted = await session.execute(
-        pg_insert(idempotency_table)
-        .values(organisatie=organisatie, sleutel=sleutel, request_sha256=digest)
-        .on_conflict_do_nothing(index_elements=["organisatie", "sleutel"])
-        .returning(idempotency_table.c.sleutel)
-    )
-    if inserted.first() is not None:
+    """Claim the key inside the caller's transaction. Returns the earlier response to replay, or None to proceed.
+
+    One statement on the usual path (a new key). On a conflict the earlier record is read by a second statement: it
+    sees the other transaction's commit, which the first statement (whose snapshot predates the wait) would not."""
+    if await fetchrow(session, _CLAIM, organisatie, sleutel, digest) is not None:
         return None
-    row = (
-        await session.execute(
-            select(idempotency_table.c.request_sha256, idempotency_table.c.status_code, idempotency_table.c.response).where(
-                idempotency_table.c.organisatie == organisatie, idempotency_table.c.sleutel == sleutel
-            )
-        )
-    ).one()
-    if row.request_sha256 != digest:
+    row = await fetchrow(session, _EARLIER, organisatie, sleutel)
+    if row is None:  # the conflicting record was committed (the claim waited for it), then deleted at once: as before, a 500
+        raise RuntimeError("idempotency record removed during its claim")
+    if row["request_sha256"] != digest:
         raise ProblemError(
             409,
             "Idempotency-Key reused",
             "this Idempotency-Key was used before with a different request body",
             errors=[{"field": "Idempotency-Key", "type": "idempotency_conflict", "message": "key already used for another body"}],
         )
-    return Replay(row.status_code, row.response)
+    return Replay(row["status_code"], row["response"])
 
 
 async def remember(session: AsyncSession, organisatie: str, sleutel: str, status_code: int, response: Any) -> None:

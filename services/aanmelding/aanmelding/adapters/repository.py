@@ -22,9 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
-from jeugdhulp_common.db import insert_rows
+from jeugdhulp_common.db import execute, fetch, insert_rows
 from jeugdhulp_common.domain import NietGevonden
 from jeugdhulp_common.unit_of_work import Repository
 
@@ -79,15 +79,11 @@ class AanmeldingRepository(Repository[Aanmelding]):
     async def vergrendel_jongere(self, jongere_ref: str) -> None:
         """Serialise receipts for one jongereRef until the end of the transaction, so two concurrent
         aanmeldingen for the same jongere always see each other in the duplicate check."""
-        await self.session.execute(
-            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:ref))"), {"ns": _DUBBEL_LOCK_NAMESPACE, "ref": jongere_ref}
-        )
+        await execute(self.session, "SELECT pg_advisory_xact_lock($1, hashtext($2))", _DUBBEL_LOCK_NAMESPACE, jongere_ref)
 
     async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
-        """The aanmeldingen stored for this jongereRef (for the duplicate rule)."""
-        t = self.table
-        rows = await self.session.execute(select(t.c.id, t.c.jongere_ref, t.c.status).where(t.c.jongere_ref == jongere_ref))
-        return [Samenvatting(r.id, r.jongere_ref, r.status) for r in rows]
+        rows = await fetch(self.session, "SELECT id, jongere_ref, status FROM aanmelding WHERE jongere_ref = $1", jongere_ref)
+        return [Samenvatting(r["id"], r["jongere_ref"], r["status"]) for r in rows]
 
     async def lijst(self, f: Filter, *, limit: int, offset: int) -> tuple[list[Aanmelding], int]:
         """One page, newest first, and the total number matching the filter (read only; versions kept for
