@@ -213,15 +213,34 @@ async def test_post_aanmelding_takes_five_statements_one_of_them_all_the_writes(
     its two events, two audit rows and the remembered response. A port that adds a round trip fails here."""
     statements: list[str] = []
 
-    def tel(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if "api_credential" not in statement:  # the key check: cached in a running service (its NOTIFY listener)
-            statements.append(statement)
+    def tel_sql(sql: str) -> None:
+        if "api_credential" not in sql:  # the key check: cached in a running service (its NOTIFY listener)
+            statements.append(sql)
 
-    event.listen(svc.engine.sync_engine, "before_cursor_execute", tel)
+    def tel(logged) -> None:  # noqa: ANN001 - asyncpg's LoggedQuery: the plain statements sent on the driver connection
+        tel_sql(logged.query)
+
+    def tel_orm(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001 - SQLAlchemy's
+        tel_sql(statement)
+
+    def bij_uitlenen(dbapi_conn, record, proxy) -> None:  # noqa: ANN001
+        dbapi_conn.driver_connection.add_query_logger(tel)
+
+    def bij_teruggave(dbapi_conn, record) -> None:  # noqa: ANN001
+        dbapi_conn.driver_connection.remove_query_logger(tel)
+
+    # Both ways a statement reaches Postgres: through SQLAlchemy (its cursor events) and as plain SQL on the
+    # transaction's asyncpg connection (jeugdhulp_common.db.fetch/execute: asyncpg's query logger).
+    event.listen(svc.engine.sync_engine.pool, "checkout", bij_uitlenen)
+    event.listen(svc.engine.sync_engine.pool, "checkin", bij_teruggave)
+    event.listen(svc.engine.sync_engine, "before_cursor_execute", tel_orm)
     try:
         resp = await _post(svc)
     finally:
-        event.remove(svc.engine.sync_engine, "before_cursor_execute", tel)
+        event.remove(svc.engine.sync_engine.pool, "checkout", bij_uitlenen)
+        event.remove(svc.engine.sync_engine.pool, "checkin", bij_teruggave)
+        event.remove(svc.engine.sync_engine, "before_cursor_execute", tel_orm)
+    statements = [q for q in statements if q.strip().rstrip(";").upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
     assert resp.status_code == 201, resp.text
     assert len(statements) == 5, statements
     laatste = statements[-1]
