@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from jeugdhulp_common.db import add_to
+from jeugdhulp_common.db import add_to, insert_if_absent
 from jeugdhulp_common.domain import NietGevonden
 from sqlalchemy import ColumnElement, Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -128,6 +128,13 @@ async def add_if_absent(session: AsyncSession, agg: Any) -> bool:
     o = OPSLAG[type(agg)]
     res = await session.execute(pg_insert(o.table).values(**_rij(agg)).on_conflict_do_nothing().returning(o.table.c[o.sleutel]))
     return res.first() is not None
+
+
+async def stage_if_absent(session: AsyncSession, agg: Any) -> None:
+    """Insert unless the id exists, without telling which (in a consumer batch: one statement for the batch at commit)."""
+    o = OPSLAG[type(agg)]
+    rij = _rij(agg)
+    await insert_if_absent(session, o.table, {o.sleutel: rij.pop(o.sleutel)}, rij)
 
 
 # ------------------------------------------------------------------ salt

@@ -27,10 +27,10 @@ async def samenwerkingsoverleg_gehouden(session: AsyncSession, ev: Samenwerkings
     same overleg published again under a new event id creates no duplicates. The identifying data stays with the
     CONCEPT (for the detector) and is dropped on release. Nothing is published: a concept is internal."""
     salt = await repo.salt(session)
-    nieuw = 0
-    for signaal in signalen_uit_overleg(ev, salt=salt):
-        nieuw += await repo.add_if_absent(session, signaal)
-    log.info("concept signals created", extra={"aantal": nieuw, "event_id": str(ev.event_id)})
+    signalen = signalen_uit_overleg(ev, salt=salt)
+    for signaal in signalen:
+        await repo.stage_if_absent(session, signaal)  # in a consumer batch: written with the batch's other rows at commit
+    log.info("concept signals staged (existing ids kept)", extra={"aantal": len(signalen), "event_id": str(ev.event_id)})
 
 
 async def traject_blokkade_gewijzigd(session: AsyncSession, ev: TrajectBlokkadeGewijzigd, meta: MessageMeta) -> None:
