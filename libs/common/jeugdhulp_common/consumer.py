@@ -181,7 +181,7 @@ class EventConsumer:
 
     async def process_batch(self, records: list[ConsumerRecord], stop: asyncio.Event) -> None:
         """Process ``records`` (in partition order) and mark them for the offset commit: in one transaction, else one by one."""
-        if len(records) > 1 and (applied := await self._apply_batch(records)) is not None:
+        if (applied := await self._apply_batch(records)) is not None:
             self.processed += applied
         else:
             for record in records:

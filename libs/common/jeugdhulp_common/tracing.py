@@ -29,8 +29,17 @@ TRACER_NAME = "jeugdhulp"
 _TRACE_HEADERS = ("traceparent", "tracestate")
 
 
+_tracer: tuple[object, trace.Tracer] | None = None
+
+
 def tracer() -> trace.Tracer:
-    return trace.get_tracer(TRACER_NAME)
+    """The project's tracer, made once per tracer provider (``get_tracer`` builds a new one at every call: a consumer asks
+    for it per record)."""
+    global _tracer  # noqa: PLW0603
+    provider = trace.get_tracer_provider()
+    if _tracer is None or _tracer[0] is not provider:
+        _tracer = (provider, provider.get_tracer(TRACER_NAME))
+    return _tracer[1]
 
 
 class JsonLinesFileExporter(SpanExporter):
