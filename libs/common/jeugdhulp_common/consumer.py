@@ -10,8 +10,10 @@ in partition order:
    If the event id is already in the inbox, the record is a redelivery and has no second effect;
 3. after the transaction committed, the record's offset may be committed.
 
-A batch first runs as ONE transaction: the inbox rows of all its records (one statement) and every record's
-effect, each in its own ``process`` span. If anything in it fails (a record that cannot be decoded, a handler
+A batch (a lone record too) first runs as ONE transaction: the inbox rows of all its records (one statement) and
+every record's effect, in one ``process`` span of the batch; a record whose headers carry a sampled trace context gets
+its own ``process`` span, child of that context. The handlers' deferrable writes (``jeugdhulp_common.db``) are merged
+and sent at the commit. If anything in it fails (a record that cannot be decoded, a handler
 error, the database away), the transaction rolls back and the batch is processed again record by record as
 described above, so a poison record goes alone to the dead-letter topic and the others take effect.
 
