@@ -285,10 +285,16 @@ class OutboxRelay:
                 )
         return result.rowcount or 0
 
+    # After a batch, polls follow at growing intervals (5 ms, 10 ms, … up to the idle interval): the outbox trigger sends
+    # no NOTIFY for a row inserted while an older one is still unpublished (the relay is busy with it), and that row's
+    # transaction may commit just after the relay's next poll found nothing.
+    FOLLOW_UP_FIRST_SECONDS = 0.005
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Publish until ``stop`` is set. Errors (broker or database away) are retried with backoff."""
         stop = stop or asyncio.Event()
         backoff = self.idle_seconds
+        follow_up: float | None = None
         try:
             while not stop.is_set():
                 if self.wake is not None:
@@ -306,9 +312,15 @@ class OutboxRelay:
                     await self._drop_producer()
                     n = 0
                     backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
+                if n > 0:
+                    follow_up = self.FOLLOW_UP_FIRST_SECONDS
                 if n < self.batch_size:
+                    timeout = backoff if n == 0 else 0
+                    if n == 0 and follow_up is not None and backoff == self.idle_seconds:
+                        timeout = min(follow_up, self.idle_seconds)
+                        follow_up = follow_up * 2 if follow_up * 2 < self.idle_seconds else None
                     # Idle: until the next poll, a wake-up (not while backing off from an error), or stop.
-                    await self._idle(stop, backoff if n == 0 else 0, wakeable=backoff == self.idle_seconds)
+                    await self._idle(stop, timeout, wakeable=backoff == self.idle_seconds)
         finally:
             await self._drop_producer()
 
