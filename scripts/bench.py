@@ -32,8 +32,10 @@ import time
 import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
 
+from aiokafka import TopicPartition
 from aiokafka.admin import NewTopic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -221,13 +223,42 @@ async def _healthy(url: str) -> bool:
 
 
 async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict[str, int]]:
-    """Latency of one event through the outbox relay and the traject consumer, from commit to effect."""
+    """Latency of one event through the outbox relay and the traject consumer, from the outbox commit to the effect's
+    commit, with where the time goes.
+
+    Both ends are taken by this process's clock: the start when the outbox transaction's COMMIT returned, the end
+    when Postgres delivered the NOTIFY of a (bench-only, dropped afterwards) trigger on the projection row, which is
+    sent at the effect's commit: no polling interval in the figure. The legs in between come from the database
+    (the relay's and the consumer's transaction start, ``now()``) and the Kafka record's CreateTime (the relay's
+    producer, ms resolution)."""
     relay = support.ServiceProcess("aanmelding", "relay", log_dir=log_dir, env=QUIET).start()  # default settings
     consumer = support.ServiceProcess("traject", "consume", log_dir=log_dir, env=QUIET).start()
     engine = make_engine(support.database_url("aanmelding"))
     sm = make_sessionmaker(engine)
     rss: dict[str, int] = {}
+    listen = await asyncpg.connect(support.asyncpg_dsn("traject"))
+    committed: dict[str, float] = {}  # aanmelding id -> effect commit (NOTIFY received)
+    await listen.execute(HOP_TRIGGER)
+    await listen.add_listener("bench_hop", lambda _c, _pid, _ch, payload: committed.setdefault(payload, time.time()))
+    side = support.kafka().consumer(group_id=None, enable_auto_commit=False)  # the records' CreateTime, per key
+    await side.start()
+    produced: dict[str, float] = {}
     try:
+        topic = ontvangen().topic
+        tps = [TopicPartition(topic, p) for p in sorted(side.partitions_for_topic(topic) or await _partitions(side, topic))]
+        side.assign(tps)
+        await side.seek_to_end(*tps)
+        for tp in tps:
+            await side.position(tp)
+
+        async def read_side(stop: asyncio.Event) -> None:
+            while not stop.is_set():
+                for records in (await side.getmany(timeout_ms=100)).values():
+                    for r in records:
+                        produced.setdefault(r.key.decode(), r.timestamp / 1000)
+
+        stop_side = asyncio.Event()
+        side_task = asyncio.create_task(read_side(stop_side))
         # Warm up every partition: a fresh consumer's first records on each partition wait for its group join and
         # offset reset (hundreds of ms); the figure is about the steady state.
         warm = [ontvangen() for _ in range(30)]
@@ -235,42 +266,76 @@ async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict
             await outbox.add(s, warm)
         await support.wait_for(lambda: _has_effect([w.aanmelding_id for w in warm], all_=True), timeout=90, what="warm-up events through the hop")
         ids = []
+        started: dict[str, float] = {}
+        cpu0 = {"relay": cpu_seconds(relay.proc.pid), "consumer": cpu_seconds(consumer.proc.pid)}
         for _ in range(n):
             ev = ontvangen()
             async with sm.begin() as s:
                 await outbox.add(s, [ev])
+            started[str(ev.aanmelding_id)] = time.time()
             ids.append(ev.aanmelding_id)
             await asyncio.sleep(gap)
-        await support.wait_for(lambda: _has_effect(ids, all_=True), timeout=120, what="all hop events processed")
-        rows = await support.db_fetch(
-            "traject", "SELECT aanmelding_id, extract(epoch from geregistreerd_op) AS t FROM aanmelding_projectie WHERE aanmelding_id = ANY($1)", ids
-        )
-        done = {r["aanmelding_id"]: float(r["t"]) for r in rows}
+        await support.wait_for(lambda: _all_in(committed, ids), timeout=120, what="all hop events processed")
+        cpu = {"relay": cpu_seconds(relay.proc.pid) - cpu0["relay"], "consumer": cpu_seconds(consumer.proc.pid) - cpu0["consumer"]}
+        await support.wait_for(lambda: _all_in(produced, ids), timeout=10, what="all hop records seen")
+        stop_side.set()
+        await side_task
         outbox_rows = await support.db_fetch(
-            "aanmelding",
-            "SELECT key, extract(epoch from created_at) AS c, extract(epoch from published_at) AS p FROM outbox WHERE key = ANY($1)",
-            [str(i) for i in ids],
+            "aanmelding", "SELECT key, extract(epoch from published_at) AS p FROM outbox WHERE key = ANY($1)", [str(i) for i in ids]
         )
-        staged = {r["key"]: float(r["c"]) for r in outbox_rows}
         picked = {r["key"]: float(r["p"]) for r in outbox_rows}
-        lat = [done[i] - staged[str(i)] for i in ids]
-        relay_wait = [picked[str(i)] - staged[str(i)] for i in ids]
-        after_relay = [done[i] - picked[str(i)] for i in ids]
+        inbox_rows = await support.db_fetch(
+            "traject",
+            "SELECT p.aanmelding_id::text AS k, extract(epoch from i.consumed_at) AS c FROM aanmelding_projectie p "
+            "JOIN inbox i ON i.event_id = p.bron_event_id WHERE p.aanmelding_id = ANY($1)",
+            ids,
+        )
+        consumed = {r["k"]: float(r["c"]) for r in inbox_rows}
+        keys = [str(i) for i in ids]
+        lat = [committed[k] - started[k] for k in keys]
+        legs = {
+            "commit → relay transaction": [picked[k] - started[k] for k in keys],
+            "relay transaction → record produced": [produced[k] - picked[k] for k in keys],
+            "record produced → consumer transaction": [consumed[k] - produced[k] for k in keys],
+            "consumer transaction → effect committed": [committed[k] - consumed[k] for k in keys],
+        }
         rss["traject consumer"] = rss_kib(consumer.proc.pid)
         rss["aanmelding relay"] = rss_kib(relay.proc.pid)
     finally:
         relay.stop()
         consumer.stop()
+        await side.stop()
+        await listen.execute(HOP_TRIGGER_DROP)
+        await listen.close()
         await engine.dispose()
     hop = {
         "p50_ms": pct(lat, 50) * 1000,
         "p99_ms": pct(lat, 99) * 1000,
-        "relay_pickup_p50_ms": pct(relay_wait, 50) * 1000,
-        "publish_to_effect_p50_ms": pct(after_relay, 50) * 1000,
-        "publish_to_effect_p99_ms": pct(after_relay, 99) * 1000,
+        "legs_ms": {name: {"p50": pct(v, 50) * 1000, "p99": pct(v, 99) * 1000} for name, v in legs.items()},
+        "cpu_ms_per_event": {k: v * 1000 / n for k, v in cpu.items()},
+        "over_100ms": sum(1 for x in lat if x > 0.1),
     }
     raw = await raw_round_trip(n, gap)
     return hop, raw, rss
+
+
+# Bench only: a NOTIFY at the commit of each projection row, so the end of a hop is seen when it happens.
+HOP_TRIGGER = """
+CREATE OR REPLACE FUNCTION bench_hop_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_notify('bench_hop', NEW.aanmelding_id::text); RETURN NULL; END $$;
+DROP TRIGGER IF EXISTS bench_hop ON aanmelding_projectie;
+CREATE TRIGGER bench_hop AFTER INSERT ON aanmelding_projectie FOR EACH ROW EXECUTE FUNCTION bench_hop_notify();
+"""
+HOP_TRIGGER_DROP = "DROP TRIGGER IF EXISTS bench_hop ON aanmelding_projectie; DROP FUNCTION IF EXISTS bench_hop_notify();"
+
+
+async def _partitions(consumer, topic: str) -> set[int]:  # noqa: ANN001 - an AIOKafkaConsumer
+    await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+    return consumer.partitions_for_topic(topic) or set()
+
+
+async def _all_in(seen: dict[str, float], ids: list[uuid.UUID]) -> bool:
+    return all(str(i) in seen for i in ids)
 
 
 async def _has_effect(ids: list[uuid.UUID], all_: bool = False) -> bool:
@@ -351,11 +416,14 @@ def rebuild_log(m: int) -> list[tuple[str, object]]:
     return out
 
 
-async def bench_rebuild(m: int, log_dir: Path) -> tuple[dict, dict]:
+async def bench_rebuild(m: int, log_dir: Path, *, traced: bool = True) -> tuple[dict, dict]:
     events = rebuild_log(m)
     by_topic: dict[str, list] = {}
     for topic, ev in events:
-        by_topic.setdefault(topic, []).append(as_record(ev))
+        key, value, headers = as_record(ev)
+        if traced:  # as the relay publishes them: with the (sampled) trace context of the request that made the event
+            headers = [*headers, ("traceparent", f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01".encode())]
+        by_topic.setdefault(topic, []).append((key, value, headers))
     for topic, records in by_topic.items():
         for i in range(0, len(records), 2000):
             await support.produce_raw(topic, records[i : i + 2000])
@@ -367,14 +435,16 @@ async def bench_rebuild(m: int, log_dir: Path) -> tuple[dict, dict]:
         t_start = time.perf_counter()
         await support.wait_for(lambda: _inbox_at_least("signalering", before + 1), timeout=120, interval=0.02, what="first projection")
         t0 = time.perf_counter()
+        cpu0 = cpu_seconds(consumer.proc.pid)
         first = await support.db_fetchval("signalering", "SELECT count(*) FROM inbox") - before
         await support.wait_for(
             lambda: _inbox_at_least("signalering", before + m), timeout=1800, interval=0.05, what="signalering projections rebuilt"
         )
         elapsed = time.perf_counter() - t0
+        cpu = cpu_seconds(consumer.proc.pid) - cpu0
     finally:
         consumer.stop()
-    rebuilt = {"events_per_s": (m - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start}
+    rebuilt = {"events_per_s": (m - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start, "cpu_ms_per_event": cpu * 1000 / (m - first)}
     raw = await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values()))
     return rebuilt, raw
 
@@ -443,6 +513,7 @@ async def main() -> int:
     ap.add_argument("--hop-events", type=int, default=300)
     ap.add_argument("--hop-gap", type=float, default=0.02)
     ap.add_argument("--rebuild-events", type=int, default=20000)
+    ap.add_argument("--rebuild-untraced", action="store_true", help="rebuild log without trace context (as imported history, not as the relay writes it)")
     ap.add_argument("--only", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     ap.add_argument("--json", help="also write the figures to this file")
     args = ap.parse_args()
@@ -480,7 +551,7 @@ async def main() -> int:
             ("event hop p99 (ms)", hop["p99_ms"], raw["p99_ms"], "raw aiokafka produce → consume"),
         ]
     if "rebuild" in parts:
-        rebuilt, raw_rate = await bench_rebuild(args.rebuild_events, log_dir)
+        rebuilt, raw_rate = await bench_rebuild(args.rebuild_events, log_dir, traced=not args.rebuild_untraced)
         figures |= {"rebuild": rebuilt, "rebuild_baseline": raw_rate}
         rows.append(("projection rebuild (events/s)", rebuilt["events_per_s"], raw_rate["events_per_s"], "raw aiokafka consume + JSON decode"))
     if "memory" in parts:
@@ -523,15 +594,18 @@ async def main() -> int:
             f"{db['idempotency_records']} idempotency records: {'nothing doubled or lost' if ok else 'MISMATCH'}"
         )
     if "hop" in figures:
-        hop = figures["hop"]
-        print(
-            f"event hop breakdown: outbox commit → relay pickup p50 {hop['relay_pickup_p50_ms']:.1f} ms; "
-            f"relay pickup → effect committed p50 {hop['publish_to_effect_p50_ms']:.1f} ms, p99 {hop['publish_to_effect_p99_ms']:.1f} ms"
-        )
+        print("event hop, where the time goes (p50 / p99 ms; the legs' percentiles do not add up to the hop's):")
+        for name, v in figures["hop"]["legs_ms"].items():
+            print(f"  {name:<42} {v['p50']:>7.1f} {v['p99']:>7.1f}")
+        c = figures["hop"]["cpu_ms_per_event"]
+        print(f"  CPU per event (incl. idle polling): relay {c['relay']:.2f} ms, traject consumer {c['consumer']:.2f} ms; "
+              f"hops over 100 ms: {figures['hop']['over_100ms']} of {args.hop_events}")
     if "rebuild" in figures:
         print(
             f"rebuild: steady state from the first effect to the last; start-up (process, group join) apart: service "
-            f"{figures['rebuild']['startup_s']:.1f} s, raw {figures['rebuild_baseline']['startup_s']:.1f} s"
+            f"{figures['rebuild']['startup_s']:.1f} s, raw {figures['rebuild_baseline']['startup_s']:.1f} s; consumer CPU "
+            f"{figures['rebuild']['cpu_ms_per_event'] * 1000:.0f} µs per event; records "
+            f"{'without trace context' if args.rebuild_untraced else 'with a sampled trace context, as the relay publishes them'}"
         )
     if rss:
         print(f"\n{'resident memory':<40} {'MiB':>8}")

@@ -3,6 +3,7 @@ in the order added, summed for counters, dropped on rollback, and a failing one 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -11,8 +12,9 @@ from events_factory import gescreend
 from sqlalchemy.exc import IntegrityError
 
 from jeugdhulp_common import outbox
-from jeugdhulp_common.db import add_to, defer_writes, insert_rows, make_engine, make_sessionmaker, update_row
+from jeugdhulp_common.db import add_to, defer_writes, insert_if_absent, insert_rows, make_engine, make_sessionmaker, update_row, upsert_row
 from jeugdhulp_common.tables import idempotency_table, outbox_table
+from signalering.adapters.rapportage_tables import rapportage_traject
 from signalering.adapters.tables import telling_table
 
 
@@ -79,3 +81,45 @@ async def test_deferred_counters_are_summed_per_row() -> None:
         await engine.dispose()
     rows = await support.db_fetch("signalering", "SELECT jaar, aantal FROM telling WHERE bron = 'TEST' AND code = $1 ORDER BY jaar", code)
     assert [(r["jaar"], r["aantal"]) for r in rows] == [(2024, 4), (2025, 5)]
+
+
+async def test_deferred_upserts_give_the_same_rows_as_one_after_the_other() -> None:
+    """The same sequence of upserts and insert-if-absents, at once and deferred (merged per key, one statement per table
+    and column set): the same rows, for refs that existed before and refs that did not, with date and array columns."""
+    engine = make_engine(support.database_url("signalering"))
+    sm = make_sessionmaker(engine)
+    run = uuid.uuid4().hex[:8]
+    t = rapportage_traject
+    existing = [f"{run}-{mode}-old" for mode in ("now", "deferred")]
+
+    async def sequence(session, mode: str) -> None:
+        old, new, fresh = f"{run}-{mode}-old", f"{run}-{mode}-new", f"{run}-{mode}-fresh"
+        await upsert_row(session, t, {"ref": new}, {"startdatum": dt.date(2024, 1, 1)})
+        await upsert_row(session, t, {"ref": old}, {"afgerond_op": dt.date(2024, 2, 1), "afrondingsredenen": ["A", "B"]})
+        await insert_if_absent(session, t, {"ref": new}, {"aanmelding_ref": "ignored: the row exists by now"})
+        await upsert_row(session, t, {"ref": new}, {"afgerond_op": dt.date(2024, 3, 1), "startdatum": dt.date(2024, 1, 2)})
+        await insert_if_absent(session, t, {"ref": fresh}, {"aanmelding_ref": "kept", "blokkade_einde": "GEEN"})
+        await upsert_row(session, t, {"ref": fresh}, {"blokkade_einde": "GEBLOKKEERD"})
+        await insert_if_absent(session, t, {"ref": old}, {"aanmelding_ref": "ignored: existed before"})
+
+    try:
+        async with sm.begin() as session:
+            for ref in existing:
+                await upsert_row(session, t, {"ref": ref}, {"aanmelding_ref": "before", "blokkade_einde": "GEEN"})
+        async with sm.begin() as session:
+            await sequence(session, "now")
+        async with sm.begin() as session:
+            defer_writes(session)
+            await sequence(session, "deferred")
+            assert await support.db_fetchval("signalering", "SELECT count(*) FROM rapportage_traject WHERE ref LIKE $1", f"{run}-deferred-%") == 1
+    finally:
+        await engine.dispose()
+    rows = await support.db_fetch("signalering", "SELECT * FROM rapportage_traject WHERE ref LIKE $1", f"{run}-%")
+    by_mode: dict[str, dict] = {}
+    for r in rows:
+        _, mode, which = r["ref"].split("-")
+        by_mode.setdefault(mode, {})[which] = {k: v for k, v in dict(r).items() if k != "ref"}
+    assert by_mode["now"] == by_mode["deferred"]
+    assert by_mode["deferred"]["new"]["startdatum"] == dt.date(2024, 1, 2) and by_mode["deferred"]["new"]["aanmelding_ref"] is None
+    assert by_mode["deferred"]["old"]["afrondingsredenen"] == ["A", "B"] and by_mode["deferred"]["old"]["aanmelding_ref"] == "before"
+    assert by_mode["deferred"]["fresh"] == {**by_mode["deferred"]["fresh"], "aanmelding_ref": "kept", "blokkade_einde": "GEBLOKKEERD"}

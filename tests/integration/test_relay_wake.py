@@ -46,3 +46,40 @@ async def test_an_idle_relay_is_woken_by_the_outbox_notification() -> None:
 
 async def _unpublished_is_zero() -> bool:
     return await _unpublished() == 0
+
+
+async def test_a_row_committed_just_after_a_batch_without_its_own_notification_is_published_before_the_next_poll() -> None:
+    """The outbox trigger sends no NOTIFY for a row inserted while an older row is still unpublished. When that row's
+    transaction commits only after the relay's batch (and the empty poll after it), the relay's follow-up polls find it:
+    it does not wait for the 30 s poll."""
+    engine = make_engine(support.database_url(SERVICE))
+    sm = make_sessionmaker(engine)
+    listener = Listener(support.database_url(SERVICE))
+    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task] = []
+    older, later = gescreend(), gescreend()
+    try:
+        async with sm.begin() as session:
+            await outbox.add(session, [older])  # committed, unpublished: no relay runs yet
+        async with sm() as pending:
+            await outbox.add(pending, [later])  # the trigger sees the older row unpublished: no NOTIFY for this one
+            tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
+            await support.wait_for(
+                lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", older.event_id),
+                timeout=60,
+                interval=0.02,
+                what="the older row published (the relay's wake-up at connect)",
+            )
+            await pending.commit()
+        await support.wait_for(
+            lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", later.event_id),
+            timeout=5,
+            interval=0.02,
+            what="the later row published long before the 30 s poll",
+        )
+    finally:
+        stop.set()
+        if tasks:
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+        await engine.dispose()

@@ -1,6 +1,7 @@
 """Idempotent consumer with a dead-letter topic.
 
-Records are processed in batches (what one poll returned, up to ``max_poll_records``), in partition order:
+Records are processed in batches (what one poll returned, up to ``max_poll_records``, ``JH_CONSUMER_MAX_POLL_RECORDS``),
+in partition order:
 
 1. decode it into its event model (CloudEvents headers + JSON body). Undecodable or schema-invalid
    records are poison: they go to the dead-letter topic at once;
@@ -9,8 +10,10 @@ Records are processed in batches (what one poll returned, up to ``max_poll_recor
    If the event id is already in the inbox, the record is a redelivery and has no second effect;
 3. after the transaction committed, the record's offset may be committed.
 
-A batch first runs as ONE transaction: the inbox rows of all its records (one statement) and every record's
-effect, each in its own ``process`` span. If anything in it fails (a record that cannot be decoded, a handler
+A batch (a lone record too) first runs as ONE transaction: the inbox rows of all its records (one statement) and
+every record's effect, in one ``process`` span of the batch; a record whose headers carry a sampled trace context gets
+its own ``process`` span, child of that context. The handlers' deferrable writes (``jeugdhulp_common.db``) are merged
+and sent at the commit. If anything in it fails (a record that cannot be decoded, a handler
 error, the database away), the transaction rolls back and the batch is processed again record by record as
 described above, so a poison record goes alone to the dead-letter topic and the others take effect.
 
@@ -35,6 +38,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -49,6 +53,12 @@ from jeugdhulp_common.topics import dead_letter_topic
 from jeugdhulp_common.tracing import context_from, tracer
 
 log = logging.getLogger(__name__)
+
+# The inbox rows of a batch: one statement with one array per column, so it is prepared once whatever the batch size.
+INBOX_CLAIM = (
+    "INSERT INTO inbox (event_id, event_type, topic) SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) "
+    "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,7 @@ class EventConsumer:
         backoff_initial: float = 0.2,
         backoff_max: float = 5.0,
         client_id: str | None = None,
+        max_poll_records: int = 500,
     ) -> None:
         self.group_id = group_id
         self.kafka = kafka
@@ -97,6 +108,7 @@ class EventConsumer:
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
         self.client_id = client_id or group_id
+        self.max_poll_records = max_poll_records
         self._processing = asyncio.Lock()
         self._revoked: set[TopicPartition] = set()
         self._pending: dict[TopicPartition, int] = {}  # next offset to commit, per partition
@@ -115,7 +127,7 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             isolation_level="read_committed",
-            max_poll_records=200,
+            max_poll_records=self.max_poll_records,
             # Upper bound of a broker-side long poll; a partition whose fetch is queued behind one waits for it.
             # 100 ms instead of the default 500 ms trims the latency tail for a few idle fetches a second.
             fetch_max_wait_ms=100,
@@ -123,6 +135,7 @@ class EventConsumer:
         self._consumer = consumer
         consumer.subscribe(self.topics, listener=_Rebalance(self))
         await consumer.start()
+        committing: asyncio.Task | None = None
         try:
             while not stop.is_set():
                 batch = await consumer.getmany(timeout_ms=500)
@@ -131,9 +144,14 @@ class EventConsumer:
                         ready = [r for tp, rs in batch.items() if tp not in self._revoked and tp in consumer.assignment() for r in rs]
                         if ready:
                             await self.process_batch(ready, stop)
-                await self._commit()
+                # The offset commit (a broker round trip) runs beside the next poll and batch, one at a time: a record
+                # that arrives meanwhile does not wait for it. It only ever commits offsets of records already processed.
+                if self._pending and (committing is None or committing.done()):
+                    committing = asyncio.create_task(self._commit())
         finally:
             try:
+                if committing is not None:
+                    await committing
                 await self._commit()
             finally:
                 self._consumer = None
@@ -165,7 +183,7 @@ class EventConsumer:
 
     async def process_batch(self, records: list[ConsumerRecord], stop: asyncio.Event) -> None:
         """Process ``records`` (in partition order) and mark them for the offset commit: in one transaction, else one by one."""
-        if len(records) > 1 and (applied := await self._apply_batch(records)) is not None:
+        if (applied := await self._apply_batch(records)) is not None:
             self.processed += applied
         else:
             for record in records:
@@ -179,55 +197,95 @@ class EventConsumer:
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> int | None:
         """One transaction for the whole batch: the number of records handled (duplicates included), or None (rolled
-        back, nothing done) when any record is not simply applicable."""
-        decoded: list[tuple[ConsumerRecord, dict[str, str], Event | None]] = []
+        back, nothing done) when any record is not simply applicable.
+
+        Per record only what the record needs: its decoding, its handler, and a ``process`` span only when it carries a
+        sampled trace context (its trace is kept whole). The rest of the batch is covered by one ``process`` span of the
+        batch; the inbox rows go in one statement, the counters are incremented once per batch."""
+        decoded: list[tuple[ConsumerRecord, dict[str, str], Event]] = []
         for record in records:
             headers = headers_dict(record.headers)
             try:
                 decoded.append((record, headers, decode(record.value, headers, topic=record.topic)))
             except DecodeError:
                 return None  # poison: the record-by-record path dead-letters it
-        events = [(ev, record.topic) for record, _, ev in decoded if type(ev) in self.handlers]
+        handled = [(record, headers, ev) for record, headers, ev in decoded if type(ev) in self.handlers]
+        started = time.perf_counter()
+        counts: dict[tuple[str, str, bool], int] = {}
         try:
-            async with self.sessionmaker() as session:  # closing it uncommitted rolls back
-                defer_writes(session)  # the effects' outbox rows, audit rows and counters: one statement at commit
-                with suppress_instrumentation():  # the batch's own statements; each effect is traced in its record's span
-                    fresh: set = set()
-                    if events:
-                        rows = [{"event_id": ev.event_id, "event_type": ev.event_type, "topic": topic} for ev, topic in events]
-                        inserted = await session.execute(
-                            pg_insert(inbox_table).values(rows).on_conflict_do_nothing(index_elements=[inbox_table.c.event_id])
-                            .returning(inbox_table.c.event_id)
-                        )
-                        fresh = set(inserted.scalars())
-                for record, headers, ev in decoded:
-                    # No exception details on these spans (they may quote data): the record-by-record retry records the error.
-                    with self._span(record, headers, record_exception=False, set_status_on_exception=False) as span:
-                        span.set_attribute("jeugdhulp.batch", True)
-                        handler = self.handlers.get(type(ev))
-                        if handler is None:
-                            span.set_attribute("jeugdhulp.ignored", True)  # another event on a topic we read
+            with self._batch_span(records) as batch_span:
+                async with self.sessionmaker() as session:  # closing it uncommitted rolls back
+                    defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
+                    with suppress_instrumentation():  # the batch's own statements; a traced record's effect is traced in its span
+                        fresh = await self._claim(session, handled)
+                    for record, headers, ev in handled:
+                        event_id = str(ev.event_id)
+                        duplicate = event_id not in fresh
+                        fresh.discard(event_id)  # the same event twice in one batch: the second is a redelivery
+                        key = (record.topic, ev.event_type, duplicate)
+                        counts[key] = counts.get(key, 0) + 1
+                        if duplicate:
                             continue
-                        duplicate = ev.event_id not in fresh
-                        span.set_attribute("jeugdhulp.duplicate", duplicate)
-                        if not duplicate:
-                            fresh.discard(ev.event_id)  # the same event twice in one batch: the second is a redelivery
-                            await handler(session, ev, MessageMeta(record.topic, record.partition, record.offset, headers))
-                with suppress_instrumentation():
-                    await session.commit()
+                        handler = self.handlers[type(ev)]
+                        meta = MessageMeta(record.topic, record.partition, record.offset, headers)
+                        parent = context_from(headers)
+                        if trace.get_current_span(parent).get_span_context().trace_flags.sampled:
+                            # No exception details on this span (they may quote data): the record-by-record retry records the error.
+                            with self._span(record, headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
+                                span.set_attribute("jeugdhulp.batch", True)
+                                await handler(session, ev, meta)
+                        else:
+                            with suppress_instrumentation():
+                                await handler(session, ev, meta)
+                    with suppress_instrumentation():
+                        await session.commit()
+                batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the record-by-record path classifies, retries or dead-letters
             log.info("batch rolled back, processing its records one by one", extra={"error": type(exc).__name__, "records": len(records)})
             return None
-        return len(events)
+        elapsed = time.perf_counter() - started
+        for (topic, event_type, duplicate), n in counts.items():
+            (metrics.DUPLICATES if duplicate else metrics.CONSUMED).labels(topic, event_type).inc(n)
+        metrics.BATCH_SECONDS.observe(elapsed)
+        metrics.BATCH_RECORDS.observe(len(records))
+        return len(handled)
+
+    async def _claim(self, session: AsyncSession, handled: list[tuple[ConsumerRecord, dict[str, str], Event]]) -> set:
+        """The inbox rows of the batch in one statement (one prepared statement whatever the batch size): the ids (as text) not
+        seen before."""
+        if not handled:
+            return set()
+        conn = await session.connection()
+        result = await conn.exec_driver_sql(
+            INBOX_CLAIM,
+            ([ev.event_id for _, _, ev in handled], [ev.event_type for _, _, ev in handled], [record.topic for record, _, _ in handled]),
+        )
+        return {str(row[0]) for row in result}
+
+    def _batch_span(self, records: list[ConsumerRecord]):  # noqa: ANN202 - a span context manager
+        topics = sorted({r.topic for r in records})
+        return tracer().start_as_current_span(
+            f"{topics[0] if len(topics) == 1 else 'multiple topics'} process",
+            kind=trace.SpanKind.CONSUMER,
+            attributes={
+                "messaging.system": "kafka",
+                "messaging.operation.type": "process",
+                "messaging.consumer.group.name": self.group_id,
+                "messaging.batch.message_count": len(records),
+                "jeugdhulp.batch": True,
+            },
+            record_exception=False,
+            set_status_on_exception=False,
+        )
 
     # ------------------------------------------------------------------ one record
 
-    def _span(self, record: ConsumerRecord, headers: Mapping[str, str], **options: bool):  # noqa: ANN202 - a span context manager
+    def _span(self, record: ConsumerRecord, headers: Mapping[str, str], *, context: Context | None = None, **options: bool):  # noqa: ANN202
         return tracer().start_as_current_span(
             f"{record.topic} process",
-            context=context_from(headers),
+            context=context if context is not None else context_from(headers),
             kind=trace.SpanKind.CONSUMER,
             attributes={
                 "messaging.system": "kafka",

@@ -4,8 +4,14 @@ Deferred writes: a use case that opts in (:func:`defer_writes`) has the writes w
 (new rows: the aggregate, outbox events, audit rows; the idempotency record) sent to Postgres together, as ONE
 statement of data-modifying CTEs, just before its transaction commits, instead of one round trip each. Rows for
 one table are merged into one multi-row INSERT in the order they were added (so outbox ids keep that order).
-Counters (:func:`add_to`) are summed per row and upserted together. Nothing changes for the transaction: the writes commit or roll back with it; a write that fails (a constraint)
-fails the commit. Without opting in, :func:`insert_rows` and :func:`update_row` execute at once.
+Counters (:func:`add_to`) are summed per row and upserted together. Upserts (:func:`upsert_row`: insert the row, or
+set the given columns of the existing one; with no columns to set: insert unless present) are merged per key in the
+order they were made (the later values win, column by column, exactly as if run one after the other) and sent as one
+multi-row ``INSERT … ON CONFLICT`` per table and column set, after the statement above. Those statements are rendered
+straight to SQL with positional parameters (no SQL compilation per batch: a consumer batch has a different row count
+each time), with SQLAlchemy's own value processing per column. Nothing changes for the transaction: the writes commit
+or roll back with it; a write that fails (a constraint) fails the commit. Without opting in, :func:`insert_rows`,
+:func:`update_row`, :func:`add_to` and :func:`upsert_row` execute at once.
 
 Hot paths (a partner's POST) run their statements with :func:`fetch`, :func:`fetchrow` and :func:`execute`: plain SQL with
 ``$n`` parameters on the asyncpg connection of the session's transaction. asyncpg prepares each statement once per
@@ -16,6 +22,7 @@ costs several times the round trip's own CPU. They are traced like every stateme
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import asyncpg
@@ -90,6 +97,8 @@ class _Pending:
         self.inserts: dict[tuple[str, tuple[str, ...]], tuple[Table, tuple[str, ...], list[Mapping[str, Any]]]] = {}
         self.updates: list[tuple[Table, tuple[str, ...], tuple[str, ...], Mapping[str, Any], Mapping[str, Any]]] = []
         self.additions: dict[tuple[str, tuple[str, ...], str], tuple[Table, tuple[str, ...], str, dict[tuple, int]]] = {}
+        # (table, key columns) -> (table, key columns, {key values: [insert values, columns to set]}), merged per key
+        self.upserts: dict[tuple[str, tuple[str, ...]], tuple[Table, tuple[str, ...], dict[tuple, list]]] = {}
 
     def shape(self) -> tuple:
         return (
@@ -205,6 +214,93 @@ async def add_to(session: AsyncSession, table: Table, key: Mapping[str, Any], co
     sums[row] = sums.get(row, 0) + amount
 
 
+async def upsert_row(session: AsyncSession, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+    """``INSERT`` the row ``key`` + ``values``; when a row with ``key`` (a unique key of ``table``) exists, set the columns of
+    ``values`` instead (none: leave it as it is). Deferred when the session opted in: the upserts of one row are merged
+    (the same result as one after the other), all rows of a table go in one statement at commit."""
+    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    if pending is None:
+        stmt = pg_insert(table).values({**key, **values})
+        if values:
+            stmt = stmt.on_conflict_do_update(index_elements=list(key), set_=dict(values))
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(key))
+        await session.execute(stmt)
+        return
+    keys = tuple(key)
+    _, _, rows = pending.upserts.setdefault((table.name, keys), (table, keys, {}))
+    row = tuple(key[c] for c in keys)
+    merged = rows.get(row)
+    if merged is None:
+        rows[row] = [{**key, **values}, set(values)]
+    else:  # the row exists by now: this upsert sets its columns, on what the earlier ones left
+        merged[0].update(values)
+        merged[1].update(values)
+
+
+async def insert_if_absent(session: AsyncSession, table: Table, key: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+    """``INSERT`` ``key`` + ``row`` unless a row with ``key`` exists (no result: whether it was new is not known). Deferred
+    when the session opted in, merged with the row's other upserts as :func:`upsert_row`'s."""
+    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    if pending is None:
+        await session.execute(pg_insert(table).values({**key, **row}).on_conflict_do_nothing(index_elements=list(key)))
+        return
+    keys = tuple(key)
+    _, _, rows = pending.upserts.setdefault((table.name, keys), (table, keys, {}))
+    rows.setdefault(tuple(key[c] for c in keys), [{**key, **row}, set()])
+
+
+@lru_cache(maxsize=512)
+def multirow_upsert_sql(table: Table, columns: tuple[str, ...], keys: tuple[str, ...], to_set: tuple[str, ...], rows: int, returning: str | None = None) -> str:
+    """``INSERT INTO table (columns) VALUES ($1, …), … ON CONFLICT (keys) DO UPDATE SET to_set | DO NOTHING`` for ``rows``
+    rows, positional parameters row by row; rendered once per shape (plain string building, no SQL compiler)."""
+    quote = _RENDER.identifier_preparer.quote
+    width = len(columns)
+    values = ", ".join("(" + ", ".join(f"${r * width + i + 1}" for i in range(width)) + ")" for r in range(rows))
+    sql = f"INSERT INTO {_RENDER.identifier_preparer.format_table(table)} ({', '.join(quote(c) for c in columns)}) VALUES {values} ON CONFLICT "
+    if to_set:
+        sql += f"({', '.join(quote(c) for c in keys)}) DO UPDATE SET " + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in to_set)
+    else:
+        sql += f"({', '.join(quote(c) for c in keys)}) DO NOTHING" if keys else "DO NOTHING"
+    if returning:
+        sql += f" RETURNING {quote(returning)}"
+    return sql
+
+
+_PROCESSORS: dict[tuple[int, str, str], Any] = {}
+MAX_PARAMETERS = 30_000  # per statement (the protocol allows 32,767)
+
+
+def driver_values(dialect: Any, table: Table, columns: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """The rows' values, flattened row by row, as SQLAlchemy would hand them to the driver (JSONB serialised, …)."""
+    procs = []
+    for c in columns:
+        k = (id(dialect), table.name, c)
+        if k not in _PROCESSORS:
+            _PROCESSORS[k] = table.c[c].type.bind_processor(dialect)
+        procs.append(_PROCESSORS[k])
+    out: list[Any] = []
+    for row in rows:
+        for c, proc in zip(columns, procs, strict=True):
+            v = row[c]
+            out.append(proc(v) if proc is not None and v is not None else v)
+    return out
+
+
+def _flush_upserts(session: Session, pending: _Pending) -> None:
+    conn = session.connection()
+    for table, keys, rows in pending.upserts.values():
+        groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
+        for values, to_set in rows.values():
+            groups.setdefault((tuple(sorted(values)), tuple(sorted(to_set))), []).append(values)
+        for (columns, to_set), group in groups.items():
+            step = MAX_PARAMETERS // len(columns)
+            for i in range(0, len(group), step):
+                chunk = group[i : i + step]
+                sql = multirow_upsert_sql(table, columns, keys, to_set, len(chunk))
+                conn.exec_driver_sql(sql, tuple(driver_values(conn.dialect, table, columns, chunk)))
+
+
 @event.listens_for(Session, "before_commit")
 def _flush_deferred(session: Session) -> None:
     # Runs inside AsyncSession.commit's greenlet, so the synchronous execute below awaits the driver.
@@ -213,6 +309,8 @@ def _flush_deferred(session: Session) -> None:
         stmt = pending.statement()
         conn = session.connection()
         conn.exec_driver_sql(stmt.sql, stmt.args(pending.params(), conn.dialect))
+    if pending is not None and pending.upserts:
+        _flush_upserts(session, pending)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,8 +1,9 @@
 """Prometheus metrics of a service process (``GET /metrics``, text format).
 
 Counters and histograms are kept by the parts of the process that do the work (relay, consumer, HTTP);
-the outbox and consumer-lag gauges are read from the database and the broker at scrape time, so they are
-true even when the relay or the consumer runs in another process (or is stopped).
+the outbox gauges are read from the database at scrape time and the consumer lag from the broker in the background
+(:class:`LagMonitor`, every few seconds), so they are true even when the relay or the consumer runs in another process
+(or is stopped).
 
 Labels carry topics, event types, partitions, route templates, methods and status codes only: never an
 id, a path with ids in it, or any content.
@@ -14,6 +15,7 @@ import asyncio
 import hmac
 import logging
 import time
+from typing import Any
 
 from aiokafka import TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -41,6 +43,10 @@ CONSUMED = Counter("jh_consumer_processed_total", "Records processed (effect com
 DUPLICATES = Counter("jh_consumer_duplicates_total", "Records already in the inbox (redeliveries, replays): no second effect", ["topic", "event_type"], registry=REGISTRY)
 DEAD_LETTERED = Counter("jh_consumer_dead_lettered_total", "Records sent to the dead-letter topic", ["topic"], registry=REGISTRY)
 HANDLER_SECONDS = Histogram("jh_consumer_handler_seconds", "Inbox + handler transaction time", ["event_type"], registry=REGISTRY)
+BATCH_SECONDS = Histogram("jh_consumer_batch_seconds", "One transaction for a poll's records (inbox + effects), when applied as a batch", registry=REGISTRY)
+BATCH_RECORDS = Histogram(
+    "jh_consumer_batch_records", "Records per batch transaction", buckets=(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000), registry=REGISTRY
+)
 CONSUMER_LAG = Gauge("jh_consumer_lag", "End offset minus the group's committed offset", ["group", "topic", "partition"], registry=REGISTRY)
 
 # --------------------------------------------------------------------------- HTTP
@@ -105,44 +111,92 @@ async def refresh_outbox_gauges(engine: AsyncEngine) -> None:
 
 
 async def consumer_lag(kafka: KafkaConnection, group: str, topics: list[str]) -> dict[TopicPartition, int]:
-    """Per partition: end offset minus the group's committed offset (no commit yet: the whole partition)."""
+    """Per partition: end offset minus the group's committed offset (no commit yet: the whole partition), with clients of its own."""
     admin = kafka.admin(request_timeout_ms=3000)
     consumer = kafka.consumer(group_id=None, enable_auto_commit=False, request_timeout_ms=3000)
     await admin.start()
     try:
         await consumer.start()
-        committed = await admin.list_consumer_group_offsets(group)
-        tps = []
-        for topic in topics:
-            parts = consumer.partitions_for_topic(topic)
-            if parts is None:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps += [TopicPartition(topic, p) for p in sorted(parts)]
-        ends = await consumer.end_offsets(tps) if tps else {}
-        begins = await consumer.beginning_offsets(tps) if tps else {}
-        out = {}
-        for tp in tps:
-            meta = committed.get(tp)
-            done = meta.offset if meta is not None and meta.offset >= 0 else begins[tp]
-            out[tp] = max(ends[tp] - done, 0)
-        return out
+        return await _read_lag(admin, consumer, group, topics)
     finally:
         await consumer.stop()
         await admin.close()
 
 
-async def render(engine: AsyncEngine, kafka: KafkaConnection, group: str | None, topics: list[str]) -> tuple[bytes, str]:
-    """Refresh the scrape-time gauges (each bounded by a timeout: a scrape must answer while the broker is away) and render."""
+async def _read_lag(admin: Any, consumer: Any, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+    committed = await admin.list_consumer_group_offsets(group)
+    tps = []
+    for topic in topics:
+        parts = consumer.partitions_for_topic(topic)
+        if parts is None:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps += [TopicPartition(topic, p) for p in sorted(parts)]
+    ends = await consumer.end_offsets(tps) if tps else {}
+    begins = await consumer.beginning_offsets(tps) if tps else {}
+    out = {}
+    for tp in tps:
+        meta = committed.get(tp)
+        done = meta.offset if meta is not None and meta.offset >= 0 else begins[tp]
+        out[tp] = max(ends[tp] - done, 0)
+    return out
+
+
+class LagMonitor:
+    """Keeps ``jh_consumer_lag`` of a consumer group up to date in the background, every ``refresh_seconds``
+    (``JH_METRICS_LAG_REFRESH_SECONDS``), with one long-lived admin client and consumer (rebuilt after an error): a
+    scrape reads the last figures instead of connecting to the broker itself."""
+
+    def __init__(self, kafka: KafkaConnection, group: str, topics: list[str], *, refresh_seconds: float = 5.0) -> None:
+        self.kafka = kafka
+        self.group = group
+        self.topics = topics
+        self.refresh_seconds = refresh_seconds
+
+    async def run(self, stop: asyncio.Event) -> None:
+        clients: tuple[Any, Any] | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    if clients is None:
+                        admin = self.kafka.admin(request_timeout_ms=3000)
+                        consumer = self.kafka.consumer(group_id=None, enable_auto_commit=False, request_timeout_ms=3000)
+                        clients = (admin, consumer)
+                        await admin.start()
+                        await consumer.start()
+                    lag = await asyncio.wait_for(_read_lag(*clients, self.group, self.topics), timeout=10)
+                    for tp, n in lag.items():
+                        CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(n)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - the figures stay as they were; retried next period
+                    log.warning("consumer lag not refreshed", extra={"error": type(exc).__name__})
+                    await _close(clients)
+                    clients = None
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=self.refresh_seconds)
+                except TimeoutError:
+                    pass
+        finally:
+            await _close(clients)
+
+
+async def _close(clients: tuple[Any, Any] | None) -> None:
+    if clients is None:
+        return
+    admin, consumer = clients
+    for close in (consumer.stop, admin.close):
+        try:
+            await close()
+        except Exception:  # noqa: BLE001 - being discarded
+            log.debug("kafka client close failed", exc_info=True)
+
+
+async def render(engine: AsyncEngine) -> tuple[bytes, str]:
+    """Refresh the outbox gauges (bounded by a timeout: a scrape must answer while the database is slow) and render; the
+    consumer lag comes from the :class:`LagMonitor` of the process."""
     try:
         await asyncio.wait_for(refresh_outbox_gauges(engine), timeout=3)
     except Exception as exc:  # noqa: BLE001 - report what can be reported
         log.warning("outbox gauges not refreshed", extra={"error": type(exc).__name__})
-    if group and topics:
-        try:
-            lag = await asyncio.wait_for(consumer_lag(kafka, group, topics), timeout=5)
-            for tp, n in lag.items():
-                CONSUMER_LAG.labels(group, tp.topic, str(tp.partition)).set(n)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("consumer lag not refreshed", extra={"error": type(exc).__name__})
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

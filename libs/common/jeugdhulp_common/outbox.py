@@ -5,8 +5,8 @@ A service writes its state change and its events in ONE database transaction (:f
 and marks them published only after the broker acknowledged them. A crash between the two republishes
 the batch (duplicates on the wire are possible; consumers deduplicate by event id); nothing is lost.
 
-Two relay instances may run at once: each batch runs in a transaction that first takes a
-transaction-scoped advisory lock, then claims rows with ``FOR UPDATE SKIP LOCKED``. Only one batch is
+Two relay instances may run at once: each batch runs in a transaction that takes a transaction-scoped
+advisory lock and, in the same statement, claims rows with ``FOR UPDATE SKIP LOCKED``. Only one batch is
 in flight per database at a time, so no row is published by two instances and the order per key
 is kept. The other instance is a hot standby. Events of one aggregate are written after the aggregate's
 own row is updated in the same transaction, so their ids follow the aggregate's commit order.
@@ -197,13 +197,14 @@ class OutboxRelay:
         parked and the rest of its key waits behind it (here and in later batches); every other key goes on."""
         o = outbox_table.c
         async with self.engine.begin() as conn:
-            if not await conn.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID))):
-                return 0
+            # The lock and the claim in one round trip: the lock is a one-time filter evaluated before any row is read
+            # or locked, so a relay that does not get it claims nothing (and returns 0, as when there is nothing to do).
+            locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)).scalar_subquery()
             parked_keys = select(o.topic, o.key).where(o.published_at.is_(None), o.parked_at.is_not(None))
             rows = (
                 await conn.execute(
                     select(o.id, o.topic, o.key, o.headers, o.payload)
-                    .where(o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).not_in(parked_keys))
+                    .where(locked, o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).not_in(parked_keys))
                     .order_by(o.id)
                     .limit(self.batch_size)
                     .with_for_update(skip_locked=True)
@@ -284,10 +285,16 @@ class OutboxRelay:
                 )
         return result.rowcount or 0
 
+    # After a batch, polls follow at growing intervals (5 ms, 10 ms, … up to the idle interval): the outbox trigger sends
+    # no NOTIFY for a row inserted while an older one is still unpublished (the relay is busy with it), and that row's
+    # transaction may commit just after the relay's next poll found nothing.
+    FOLLOW_UP_FIRST_SECONDS = 0.005
+
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Publish until ``stop`` is set. Errors (broker or database away) are retried with backoff."""
         stop = stop or asyncio.Event()
         backoff = self.idle_seconds
+        follow_up: float | None = None
         try:
             while not stop.is_set():
                 if self.wake is not None:
@@ -305,9 +312,15 @@ class OutboxRelay:
                     await self._drop_producer()
                     n = 0
                     backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
+                if n > 0:
+                    follow_up = self.FOLLOW_UP_FIRST_SECONDS
                 if n < self.batch_size:
+                    timeout = backoff if n == 0 else 0
+                    if n == 0 and follow_up is not None and backoff == self.idle_seconds:
+                        timeout = min(follow_up, self.idle_seconds)
+                        follow_up = follow_up * 2 if follow_up * 2 < self.idle_seconds else None
                     # Idle: until the next poll, a wake-up (not while backing off from an error), or stop.
-                    await self._idle(stop, backoff if n == 0 else 0, wakeable=backoff == self.idle_seconds)
+                    await self._idle(stop, timeout, wakeable=backoff == self.idle_seconds)
         finally:
             await self._drop_producer()
 

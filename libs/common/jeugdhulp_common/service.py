@@ -39,7 +39,7 @@ from jeugdhulp_common.db import make_engine, make_sessionmaker
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.kafka_admin import ensure_topics
 from jeugdhulp_common.logging import setup_logging
-from jeugdhulp_common.metrics import HttpMetrics, bearer_matches
+from jeugdhulp_common.metrics import HttpMetrics, LagMonitor, bearer_matches
 from jeugdhulp_common.metrics import render as render_metrics
 from jeugdhulp_common.migrations import upgrade
 from jeugdhulp_common.notify import OUTBOX_CHANNEL, Listener
@@ -137,6 +137,7 @@ def workers(
                 max_attempts=s.consumer_max_attempts,
                 backoff_initial=s.consumer_backoff_initial_seconds,
                 backoff_max=s.consumer_backoff_max_seconds,
+                max_poll_records=s.consumer_max_poll_records,
             ).run
         )
     if background:
@@ -203,7 +204,8 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
         await admin.start()
         app.state.kafka_admin = admin
         stop = asyncio.Event()
-        supervisor = asyncio.create_task(_supervise(tasks, stop))
+        lag = [LagMonitor(rt.settings.kafka, defn.name, consumed_topics, refresh_seconds=rt.settings.metrics_lag_refresh_seconds).run] if consumed_topics else []
+        supervisor = asyncio.create_task(_supervise([*tasks, *lag], stop))
         _settle_garbage_collector()
         try:
             yield
@@ -256,13 +258,14 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
 
     @app.get("/metrics", tags=["ops"], response_class=Response, responses={200: {"content": {"text/plain": {}}}, **problem_responses(401, 403)})
     async def prometheus_metrics(request: Request) -> Response:
-        """Prometheus text: outbox backlog, age and parked rows, publish rate, consumer lag per partition, processed /
+        """Prometheus text: outbox backlog, age and parked rows, publish rate, consumer lag per partition (refreshed in the
+        background every ``JH_METRICS_LAG_REFRESH_SECONDS``), processed /
         duplicate / dead-lettered counts, handler and HTTP latency. Bearer ``JH_METRICS_TOKEN`` (a scraper) or a
         COORDINATOR API key."""
         if not bearer_matches(request.headers.get("authorization"), rt.settings.metrics_token):
             creds = await _metrics_bearer(request)
             await rt.require(Toegangsrol.COORDINATOR)(await rt.authenticate(request, creds))
-        body, content_type = await render_metrics(rt.engine, rt.settings.kafka, defn.name if consumed_topics else None, consumed_topics)
+        body, content_type = await render_metrics(rt.engine)
         return Response(body, media_type=content_type)
 
     @app.get("/audit", tags=["ops"])

@@ -43,6 +43,10 @@ class CommonSettings(BaseSettings):
     consumer_max_attempts: int = Field(5, validation_alias="JH_CONSUMER_MAX_ATTEMPTS", ge=1)
     consumer_backoff_initial_seconds: float = Field(0.2, validation_alias="JH_CONSUMER_BACKOFF_INITIAL_SECONDS")
     consumer_backoff_max_seconds: float = Field(5.0, validation_alias="JH_CONSUMER_BACKOFF_MAX_SECONDS")
+    # Records per poll, applied in one transaction (a failure replays them one by one): larger batches spread the
+    # transaction, the inbox statement and the offset commit over more records when catching up or rebuilding.
+    consumer_max_poll_records: int = Field(500, validation_alias="JH_CONSUMER_MAX_POLL_RECORDS", ge=1, le=10_000)
+    metrics_lag_refresh_seconds: float = Field(5.0, validation_alias="JH_METRICS_LAG_REFRESH_SECONDS", gt=0)
 
     # Topic creation (single-node dev broker: 1 replica)
     topic_partitions: int = Field(3, validation_alias="JH_TOPIC_PARTITIONS")

@@ -13,7 +13,6 @@ not use it: the relay and the consumer make their own spans. Span attributes car
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import threading
@@ -32,10 +31,17 @@ TRACER_NAME = "jeugdhulp"
 _TRACE_HEADERS = ("traceparent", "tracestate")
 
 
-@functools.cache
+_tracer: tuple[object, trace.Tracer] | None = None
+
+
 def tracer() -> trace.Tracer:
-    """The services' tracer (a proxy until :func:`setup_tracing` installs the provider; made once, not per span)."""
-    return trace.get_tracer(TRACER_NAME)
+    """The project's tracer, made once per tracer provider (``get_tracer`` builds a new one at every call: a consumer asks
+    for it per record)."""
+    global _tracer  # noqa: PLW0603
+    provider = trace.get_tracer_provider()
+    if _tracer is None or _tracer[0] is not provider:
+        _tracer = (provider, provider.get_tracer(TRACER_NAME))
+    return _tracer[1]
 
 
 class JsonLinesFileExporter(SpanExporter):

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from jeugdhulp_common.contracts.signalering import ThemaStatusGewijzigd
-from jeugdhulp_common.db import add_to, insert_rows
+from jeugdhulp_common.db import add_to, insert_if_absent, insert_rows
 from jeugdhulp_common.domain import NietGevonden, OngeldigeInvoer
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.unit_of_work import Repository
@@ -89,8 +89,9 @@ class SignaalRepository(_Opslag[Signaal], tabel=signaal_table, veld="signaal_id"
     async def _insert(self, rows: list[dict[str, Any]]) -> None:
         """A signal's id is derived from its overleg (with the salt): a row that exists already is the same signal
         (an overleg delivered again), and is left as it is."""
-        if rows:
-            await self.session.execute(pg_insert(self.table).values(rows).on_conflict_do_nothing())
+        for row in rows:  # in a consumer batch: merged with the batch's other rows, written at commit
+            echt = {self.table.c[k].name: v for k, v in row.items()}  # the database's column names
+            await insert_if_absent(self.session, signaal_table, {self.veld: echt.pop(self.veld)}, echt)
 
     async def lijst(self, status: str | None, *, limit: int, offset: int) -> tuple[list[Signaal], int]:
         t = self.table

@@ -27,12 +27,12 @@ from zoneinfo import ZoneInfo
 
 from aiokafka import TopicPartition
 from jeugdhulp_common.consumer import MessageMeta
+from jeugdhulp_common.db import upsert_row
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart, AanmeldingOntvangen, AanmeldingOpgestart
 from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectGestart
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from signalering.adapters import repository as repo
@@ -64,8 +64,8 @@ async def _ref(session: AsyncSession, soort: str, id_: uuid.UUID) -> str:
 
 
 async def _upsert(session: AsyncSession, table: Any, ref: str, **waarden: Any) -> None:
-    stmt = pg_insert(table).values(ref=ref, **waarden)
-    await session.execute(stmt.on_conflict_do_update(index_elements=[table.c.ref], set_=waarden))
+    # In a consumer batch the upserts of one ref are merged and each table's rows go in one statement at commit.
+    await upsert_row(session, table, {"ref": ref}, waarden)
 
 
 async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, meta: MessageMeta | None) -> None:
