@@ -2,7 +2,8 @@
 and its repository's ``seen`` set).
 
 A use case opens a :class:`UnitOfWork`, loads aggregates through its repositories, lets the domain decide, and
-records what it did (``uow.audit(...)``). When the block ends without an exception, the unit of work, in ONE
+records what it did (``uow.audit(...)``); :meth:`UnitOfWork.wijziging` writes the common case (one aggregate loaded
+for change, one audited action) in one line. When the block ends without an exception, the unit of work, in ONE
 transaction:
 
 1. saves every aggregate its repositories loaded for change (:meth:`Repository.get`) or added
@@ -259,6 +260,22 @@ class UnitOfWork:
             raise ValueError("audit needs a principal")
         if ids:
             self._audit.append(AuditRegel(wie, actie, aggregaat, ids))
+
+    @asynccontextmanager
+    async def wijziging(self, repository: str, sleutel: Any, actie: str, *, where: Sequence[Any] = ()) -> AsyncIterator[Any]:
+        """The usual shape of a use case that changes one aggregate, written once::
+
+            async with uow.wijziging("trajecten", traject_id, "ROL_TOEWIJZEN") as traject:
+                traject.wijs_rol_toe(rol)          # the domain decides; a refusal raises and nothing is stored
+
+        Opens the unit of work, loads the aggregate for change from the repository declared under that name, and,
+        when the block ends without an exception, records ``actie`` on it in the audit log and commits (saving it,
+        staging its events)."""
+        async with self:
+            repo: Repository[Any] = getattr(self, repository)
+            aggregaat = await repo.get(sleutel, where=where)
+            yield aggregaat
+            self.audit(actie, repo.naam, sleutel)
 
     def publiceer(self, *events: Event) -> None:
         """Stage events that no loaded aggregate carries (e.g. a projection's), after the aggregates' events."""

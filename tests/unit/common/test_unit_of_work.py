@@ -101,3 +101,19 @@ def test_clocks() -> None:
     moment = dt.datetime(2026, 3, 28, 23, 30, tzinfo=dt.UTC)
     assert VasteKlok(moment).nu() == moment and VasteKlok(moment).vandaag() == dt.date(2026, 3, 29)  # Brussels
     assert SysteemKlok().nu().tzinfo is dt.UTC
+
+
+async def test_wijziging_loads_for_change_audits_and_commits_or_leaves_nothing() -> None:
+    opslag = Opslag()
+    a = Ding(uuid.uuid4())
+    async with (uow := in_memory(DingUnitOfWork, opslag, principal=P)):
+        uow.dingen.add(a)
+    async with uow.wijziging("dingen", a.ding_id, "KLAAR") as ding:
+        ding.klaar(_event(9))
+    assert [(r.actie, r.aggregaat, r.ids) for r in uow.geaudit] == [("KLAAR", "Ding", (a.ding_id,))]
+    assert [e.event_id.int for e in uow.gepubliceerd] == [9] and opslag.tabel("uow_probe")[a.ding_id]["version"] == 2
+    with pytest.raises(RuntimeError):
+        async with uow.wijziging("dingen", a.ding_id, "NOG_EENS") as ding:
+            ding.klaar(_event(10))
+            raise RuntimeError("refused by the domain")
+    assert len(uow.geaudit) == 1 and len(uow.gepubliceerd) == 1 and opslag.tabel("uow_probe")[a.ding_id]["version"] == 2

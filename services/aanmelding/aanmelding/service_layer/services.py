@@ -120,28 +120,22 @@ async def lijst_aanmeldingen(
 
 
 async def in_bespreking_nemen(uow: AanmeldingUnitOfWork, aanmelding_id: uuid.UUID) -> Aanmelding:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.IN_BESPREKING_NEMEN.name) as a:
         a.in_bespreking_nemen(nu=uow.klok.nu())
-        uow.audit(AanmeldingActie.IN_BESPREKING_NEMEN.name, AGGREGAAT, aanmelding_id)
     return a
 
 
 async def opstart_beslissen(uow: AanmeldingUnitOfWork, aanmelding_id: uuid.UUID) -> Aanmelding:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.OPSTART_BESLISSEN.name) as a:
         a.opstart_beslissen(nu=uow.klok.nu())
-        uow.audit(AanmeldingActie.OPSTART_BESLISSEN.name, AGGREGAAT, aanmelding_id)
     return a
 
 
 async def niet_opstarten(
     uow: AanmeldingUnitOfWork, aanmelding_id: uuid.UUID, *, reden: RedenNietOpstart, alternatief_advies: AlternatiefAdvies | None
 ) -> Aanmelding:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.NIET_OPSTARTEN.name) as a:
         a.niet_opstarten(reden=reden, alternatief_advies=alternatief_advies, nu=uow.klok.nu())
-        uow.audit(AanmeldingActie.NIET_OPSTARTEN.name, AGGREGAAT, aanmelding_id)
     return a
 
 
@@ -172,10 +166,8 @@ async def instemming_intrekken(
 
 
 async def opstarten(uow: AanmeldingUnitOfWork, aanmelding_id: uuid.UUID) -> Aanmelding:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.OPSTARTEN.name) as a:
         a.opstarten(nu=uow.klok.nu())
-        uow.audit(AanmeldingActie.OPSTARTEN.name, AGGREGAAT, aanmelding_id)
     return a
 
 

@@ -41,26 +41,20 @@ async def van_traject(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, limit: i
 
 
 async def wijzig(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, gegevens: DIWAanvraagGegevens) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "WIJZIGEN") as a:
         a.wijzig(gegevens)
-        uow.audit("WIJZIGEN", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
 async def dien_in(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, op: dt.date | None, regels: DIWFondsRegels) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "INDIENEN") as a:
         a.indienen(op=op or uow.klok.vandaag(), regels=regels)
-        uow.audit("INDIENEN", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
 async def bespreek_op_team(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, overleg_id: uuid.UUID, op: dt.date | None) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "BESPREKEN_OP_TEAM") as a:
         a.bespreek_op_team(overleg_id=overleg_id, op=op or uow.klok.vandaag())
-        uow.audit("BESPREKEN_OP_TEAM", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
@@ -83,32 +77,24 @@ async def keur_goed(
 
 
 async def wijs_af(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, besluit_overleg_id: uuid.UUID, op: dt.date | None, reden: str) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "AFWIJZEN") as a:
         a.wijs_af(besluit_overleg_id=besluit_overleg_id, op=op or uow.klok.vandaag(), reden=reden)
-        uow.audit("AFWIJZEN", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
 async def start_gebruik(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, op: dt.date | None) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "GEBRUIK_STARTEN") as a:
         a.start_gebruik(op=op or uow.klok.vandaag())
-        uow.audit("GEBRUIK_STARTEN", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
 async def registreer_evaluatie(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, overleg_id: uuid.UUID, datum: dt.date) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "EVALUATIE_REGISTREREN") as a:
         a.registreer_evaluatie(overleg_id=overleg_id, datum=datum)
-        uow.audit("EVALUATIE_REGISTREREN", DIW_AANVRAAG, aanvraag_id)
     return a
 
 
 async def sluit_af(uow: TrajectUnitOfWork, aanvraag_id: uuid.UUID, *, op: dt.date | None) -> DIWFondsAanvraag:
-    async with uow:
-        a = await uow.diw_aanvragen.get(aanvraag_id)
+    async with uow.wijziging("diw_aanvragen", aanvraag_id, "AFSLUITEN") as a:
         a.sluit_af(op=op or uow.klok.vandaag())
-        uow.audit("AFSLUITEN", DIW_AANVRAAG, aanvraag_id)
     return a

@@ -48,86 +48,66 @@ async def lijst(uow: TrajectUnitOfWork, *, status: TrajectStatus | None, limit: 
 
 
 async def plan_startgesprek(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, overleg_id: uuid.UUID, datum: dt.date, genodigden: Sequence[Deelnemer]) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "STARTGESPREK_PLANNEN") as t:
         t.plan_startgesprek(overleg_id=overleg_id, datum=datum, genodigden=genodigden)
-        uow.audit("STARTGESPREK_PLANNEN", TRAJECT, traject_id)
     return t
 
 
 async def houd_startgesprek(
     uow: TrajectUnitOfWork, traject_id: uuid.UUID, startgesprek: Startgesprek, rollen: Sequence[RolInTraject], *, regels: TrajectRegels
 ) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "STARTGESPREK_HOUDEN") as t:
         t.houd_startgesprek(startgesprek, rollen=rollen, regels=regels)
-        uow.audit("STARTGESPREK_HOUDEN", TRAJECT, traject_id)
     return t
 
 
 async def wijs_rol_toe(uow: TrajectUnitOfWork, traject_id: uuid.UUID, rol: RolInTraject) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "ROL_TOEWIJZEN") as t:
         t.wijs_rol_toe(rol)
-        uow.audit("ROL_TOEWIJZEN", TRAJECT, traject_id)
     return t
 
 
 async def voeg_partner_toe(uow: TrajectUnitOfWork, traject_id: uuid.UUID, organisatie: str) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "PARTNER_TOEVOEGEN") as t:
         t.voeg_partner_toe(organisatie)
-        uow.audit("PARTNER_TOEVOEGEN", TRAJECT, traject_id)
     return t
 
 
 async def houd_ronde_tafel(uow: TrajectUnitOfWork, traject_id: uuid.UUID, ronde_tafel: RondeTafel) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "RONDE_TAFEL_HOUDEN") as t:
         t.houd_ronde_tafel(ronde_tafel)
-        uow.audit("RONDE_TAFEL_HOUDEN", TRAJECT, traject_id)
     return t
 
 
 async def wijzig_blokkade(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, status: BlokkadeStatus | None, acute_crisis: bool | None) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "BLOKKADE_WIJZIGEN") as t:
         t.wijzig_blokkade(status=status, acute_crisis=acute_crisis)
-        uow.audit("BLOKKADE_WIJZIGEN", TRAJECT, traject_id)
     return t
 
 
 async def draag_regie_over(uow: TrajectUnitOfWork, traject_id: uuid.UUID, naar_organisatie: str) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "REGIE_OVERDRAGEN") as t:
         t.draag_regie_over(naar_organisatie)
-        uow.audit("REGIE_OVERDRAGEN", TRAJECT, traject_id)
     return t
 
 
 async def verleng(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, besluit_overleg_id: uuid.UUID, op: dt.date | None, regels: TrajectRegels) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "VERLENGEN") as t:
         t.verleng(besluit_overleg_id=besluit_overleg_id, op=op or uow.klok.vandaag(), regels=regels)
-        uow.audit("VERLENGEN", TRAJECT, traject_id)
     return t
 
 
 async def plan_samenwerkingsoverleg_einde(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, overleg_id: uuid.UUID, datum: dt.date) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "SAMENWERKINGSOVERLEG_EINDE_PLANNEN") as t:
         t.plan_samenwerkingsoverleg_einde(overleg_id=overleg_id, datum=datum)
-        uow.audit("SAMENWERKINGSOVERLEG_EINDE_PLANNEN", TRAJECT, traject_id)
     return t
 
 
 async def houd_samenwerkingsoverleg_einde(
     uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, overleg_id: uuid.UUID, datum: dt.date, antwoorden: Sequence[VraagAntwoord]
 ) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "SAMENWERKINGSOVERLEG_EINDE_HOUDEN") as t:
         t.houd_samenwerkingsoverleg_einde(overleg_id=overleg_id, datum=datum, antwoorden=antwoorden)
-        uow.audit("SAMENWERKINGSOVERLEG_EINDE_HOUDEN", TRAJECT, traject_id)
     return t
 
 
@@ -141,16 +121,12 @@ async def rond_af(
     op: dt.date | None,
     regels: TrajectRegels,
 ) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "AFRONDEN") as t:
         t.rond_af(besluit_overleg_id=besluit_overleg_id, op=op or uow.klok.vandaag(), redenen=redenen, override_reden=override_reden, regels=regels)
-        uow.audit("AFRONDEN", TRAJECT, traject_id)
     return t
 
 
 async def sluit_af_wegens_projecteinde(uow: TrajectUnitOfWork, traject_id: uuid.UUID, *, op: dt.date | None, regels: TrajectRegels) -> Traject:
-    async with uow:
-        t = await uow.trajecten.get(traject_id)
+    async with uow.wijziging("trajecten", traject_id, "PROJECT_EINDE") as t:
         t.sluit_af_wegens_projecteinde(op=op or uow.klok.vandaag(), regels=regels)
-        uow.audit("PROJECT_EINDE", TRAJECT, traject_id)
     return t
