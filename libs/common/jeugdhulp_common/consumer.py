@@ -237,6 +237,11 @@ class EventConsumer:
                         else:
                             with suppress_instrumentation():
                                 await handler(session, ev, meta)
+                    for record, headers, ev in decoded:
+                        if type(ev) not in self.handlers and trace.get_current_span(context_from(headers)).get_span_context().trace_flags.sampled:
+                            # Not this service's event, seen and skipped: its trace still shows every group that read it.
+                            with self._span(record, headers, context=context_from(headers)) as span:
+                                span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.ignored": True})
                     with suppress_instrumentation():
                         await session.commit()
                 batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
