@@ -94,7 +94,7 @@ def test_a_service_process_does_not_outlive_an_interrupted_pytest_run(tmp_path: 
         for sig, r in runs.items():
             r.run.send_signal(sig)
         for sig, r in runs.items():
-            r.run.wait(timeout=30)
+            r.run.wait(timeout=60)  # three pytest processes at once: slow on 2 busy cores
             wait_until(lambda: not alive(services[sig]), 10, f"the service to end after {signal.Signals(sig).name} of the run")  # noqa: B023
     finally:
         for r in runs.values():
