@@ -22,10 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from sqlalchemy import func, select, update
 
-from jeugdhulp_common.db import execute, fetch, insert_rows
-from jeugdhulp_common.domain import NietGevonden
+from jeugdhulp_common.db import execute, fetch, fetchrow, insert_rows
+from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.unit_of_work import Repository
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
@@ -111,6 +112,9 @@ class AanmeldingRepository(Repository[Aanmelding]):
         return items, total
 
 
+_INTAKE_GEDEELD = "SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $1 FOR SHARE"
+
+
 class IntakeRepository(Repository[Intake]):
     """The switch as its own columns; see the module text for its one exception (the receipt's share lock)."""
 
@@ -161,6 +165,17 @@ class IntakeRepository(Repository[Intake]):
     # The three storage operations, on the intake's columns.
 
     async def _row(self, sleutel: Any, where: Sequence[Any], *, for_update: bool) -> Any:
+        if self._gedeeld and not for_update and not where:
+            # Every receipt's read: plain SQL on the transaction's connection (the hot path; see jeugdhulp_common.db).
+            try:
+                row = await fetchrow(self.session, _INTAKE_GEDEELD, sleutel)
+            except asyncpg.PostgresError as exc:
+                if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch
+                    raise GelijktijdigGewijzigd(self.naam) from None
+                raise
+            if row is None:
+                raise NietGevonden(f"{self.naam} not found")
+            return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
         t = self.table
         q = select(t.c.open, t.c.reden, t.c.gewijzigd_op, t.c.version).where(t.c.sleutel == sleutel, *where)
         if for_update:

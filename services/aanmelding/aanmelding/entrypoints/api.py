@@ -48,7 +48,7 @@ def router(rt: Runtime) -> APIRouter:
     def uow_van(rollen: Callable[..., Principal]) -> Callable[..., AanmeldingUnitOfWork]:
         """A dependency: the unit of work of a caller with one of these roles."""
 
-        def uow(principal: Principal = Depends(rollen)) -> AanmeldingUnitOfWork:
+        async def uow(principal: Principal = Depends(rollen)) -> AanmeldingUnitOfWork:
             return AanmeldingUnitOfWork(rt.sessionmaker, principal=principal)
 
         return uow
