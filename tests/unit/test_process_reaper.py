@@ -46,11 +46,16 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _output(run: subprocess.Popen) -> str:
+    out = getattr(run, "out_path", None)
+    return Path(out).read_text(errors="replace") if out else run.stdout.read().decode()
+
+
 def wait_until(predicate, timeout: float, what: str, run: subprocess.Popen | None = None) -> None:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while not predicate():
         if run is not None and run.poll() is not None:
-            raise AssertionError(f"exited with {run.returncode} while waiting for {what}:\n{run.stdout.read().decode()}")
+            raise AssertionError(f"exited with {run.returncode} while waiting for {what}:\n{_output(run)}")
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(0.05)
@@ -68,8 +73,10 @@ class InnerRun:
         (where / "test_inner.py").write_text(textwrap.dedent(test))
         self.run = subprocess.Popen(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
-            cwd=where, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+            # Output to a file, not a pipe: a pipe nobody reads until the end can fill and block the run.
+            cwd=where, stdout=open(where / "out.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True,  # noqa: SIM115
         )
+        self.run.out_path = where / "out.log"
 
     def service(self) -> int:
         wait_until(lambda: self.started.exists() and self.pidfile.exists() and self.pidfile.read_text(), 60, "the service stand-in to start", self.run)
@@ -94,7 +101,10 @@ def test_a_service_process_does_not_outlive_an_interrupted_pytest_run(tmp_path: 
         for sig, r in runs.items():
             r.run.send_signal(sig)
         for sig, r in runs.items():
-            r.run.wait(timeout=60)  # three pytest processes at once: slow on 2 busy cores
+            try:
+                r.run.wait(timeout=60)  # three pytest processes at once: slow on 2 busy cores
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"the run did not end after {signal.Signals(sig).name}:\n{_output(r.run)[-3000:]}") from None
             wait_until(lambda: not alive(services[sig]), 10, f"the service to end after {signal.Signals(sig).name} of the run")  # noqa: B023
     finally:
         for r in runs.values():
