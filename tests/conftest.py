@@ -21,10 +21,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/integration/" in str(item.fspath) or "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.infra)
-    # The tests of interrupting a run (test_process_reaper) start and signal whole pytest sessions; they run first,
-    # before this session holds the in-process apps, pools and service processes of the other tiers (in a full run
-    # they have timed out at the end of the suite, never alone or first).
-    items.sort(key=lambda item: 0 if item.fspath.basename == "test_process_reaper.py" else 1)
 
 
 @pytest.fixture(scope="session")

@@ -46,6 +46,14 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _default_signals() -> None:
+    """In the inner run, before exec: SIGINT and SIGTERM as an interactive run gets them. A suite started in the
+    background of a non-interactive shell (``cmd &``) inherits SIGINT ignored, and a run started with a signal ignored
+    rightly keeps ignoring it (tests/support.py): that is not what these tests are about."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def _output(run: subprocess.Popen) -> str:
     out = getattr(run, "out_path", None)
     return Path(out).read_text(errors="replace") if out else run.stdout.read().decode()
@@ -75,6 +83,7 @@ class InnerRun:
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_inner.py"],
             # Output to a file, not a pipe: a pipe nobody reads until the end can fill and block the run.
             cwd=where, stdout=open(where / "out.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True,  # noqa: SIM115
+            preexec_fn=_default_signals,  # noqa: PLW1509 - signal dispositions only
         )
         self.run.out_path = where / "out.log"
 
