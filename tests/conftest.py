@@ -7,6 +7,7 @@ message saying so — they are never skipped.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 async def infra() -> None:
     """Migrations applied and every topic created, once per session (autouse in integration/ and e2e/)."""
-    support.migrate_all()
+    await asyncio.to_thread(support.migrate_all)  # Alembic runs its own event loop
     names = [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)]
     await ensure_topics(support.kafka(), names, partitions=3, replication_factor=1, configs=topics.topic_configs(names, dlt_retention_hours=336))
 

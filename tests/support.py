@@ -237,8 +237,12 @@ class ServiceProcess:
 
 
 def migrate_all() -> None:
+    """Every service's migrations (Alembic upgrade head), in this process: the services' modules are imported by the
+    tests anyway, so four ``python -m <service> migrate`` processes would import them four more times."""
+    from jeugdhulp_common.migrations import migrate_service
+
     for service in SERVICES:
-        subprocess.run([sys.executable, "-m", service, "migrate"], check=True, cwd=ROOT, capture_output=True)
+        migrate_service(service, database_url(service))
 
 
 async def db_fetchval(service: str, sql: str, *args: object) -> object:

@@ -77,7 +77,8 @@ async def in_process(migrated: None) -> AsyncIterator:
         if name in started:
             return started[name]
         defn: ServiceDefinition = importlib.import_module(f"{name}.service").definition
-        rt = make_runtime(defn, defn.load_settings())
+        # a lock held on purpose by a test is waited for 1.5 s, not the deployed 5 s, before the 409
+        rt = make_runtime(defn, defn.load_settings().model_copy(update={"db_lock_timeout_ms": 1500}))
         app = create_app(defn, rt, broker=False)
         urls = {name: support.database_url(name)}
         run = uuid.uuid4().hex[:6]

@@ -96,7 +96,7 @@ class ServiceDefinition:
 
 def make_runtime(defn: ServiceDefinition, settings: CommonSettings) -> Runtime:
     set_max_event_bytes(settings.topic_max_message_bytes)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, lock_timeout_ms=settings.db_lock_timeout_ms)
     return Runtime(settings=settings, engine=engine, sessionmaker=make_sessionmaker(engine))
 
 

@@ -57,6 +57,10 @@ class CommonSettings(BaseSettings):
     # producer's max request size; an event that would not fit is refused in the request that makes it.
     topic_max_message_bytes: int = Field(1_048_576, validation_alias="JH_TOPIC_MAX_MESSAGE_BYTES", ge=1024)
 
+    # Database: how long a change waits for a row (or advisory) lock another change holds before it is refused
+    # as a concurrent change (409); set per connection as Postgres' lock_timeout.
+    db_lock_timeout_ms: int = Field(5000, validation_alias="JH_DB_LOCK_TIMEOUT_MS", ge=1, le=600_000)
+
     # HTTP
     max_request_bytes: int = Field(4 * 1024 * 1024, validation_alias="JH_MAX_REQUEST_BYTES", ge=1024)
     metrics_token: str | None = Field(None, validation_alias="JH_METRICS_TOKEN", repr=False)
