@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import uuid
 from collections import Counter, defaultdict
@@ -109,15 +108,22 @@ async def test_relay_killed_mid_batch_loses_nothing_after_restart(log_dir) -> No
     print(f"relay SIGKILL: {published_at_kill} published before the kill, {sum(seen.values()) - len(ids)} duplicates on the wire")
 
 
+async def _gt(value, than: int) -> bool:  # noqa: ANN001
+    return await value > than
+
+
 async def _all(ids: list[uuid.UUID]) -> bool:
     return await published_count(ids) == len(ids)
 
 
 async def test_two_relays_at_once_publish_each_row_once_and_keep_key_order(log_dir) -> None:
     env = {"JH_RELAY_BATCH_SIZE": "25"}
+    listening = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'"
+    before = await support.db_fetchval(SERVICE, listening)
     relays = [support.ServiceProcess(SERVICE, "relay", log_dir=log_dir, env=env).start() for _ in range(2)]
     try:
-        await asyncio.sleep(2)
+        # both relays up (each listens for the outbox's NOTIFY) before the rows come, so that they compete
+        await support.wait_for(lambda: _gt(support.db_fetchval(SERVICE, listening), before + 1), timeout=60, what="two relays listening")
         keys = [uuid.uuid4() for _ in range(4)]
         events = [gescreend(aanmelding_id=keys[i % 4]) for i in range(1500)]
         ids = [e.event_id for e in events]
