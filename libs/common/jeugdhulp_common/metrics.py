@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jeugdhulp_common.asgi import ResponseStatus
-from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.kafka import KafkaConnection, partitions
 from jeugdhulp_common.tables import outbox_table
 
 log = logging.getLogger(__name__)
@@ -111,21 +111,17 @@ async def consumer_lag(kafka: KafkaConnection, group: str, topics: list[str]) ->
     await admin.start()
     try:
         await consumer.start()
-        return await _read_lag(admin, consumer, group, topics)
+        return await read_lag(admin, consumer, group, topics)
     finally:
         await consumer.stop()
         await admin.close()
 
 
-async def _read_lag(admin: Any, consumer: Any, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+async def read_lag(admin: Any, consumer: Any, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+    """Per partition of ``topics``: end offset minus ``group``'s committed offset (none committed: the partition's
+    beginning), read with the given started admin client and group-less consumer."""
     committed = await admin.list_consumer_group_offsets(group)
-    tps = []
-    for topic in topics:
-        parts = consumer.partitions_for_topic(topic)
-        if parts is None:
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps += [TopicPartition(topic, p) for p in sorted(parts)]
+    tps = await partitions(consumer, topics)
     ends = await consumer.end_offsets(tps) if tps else {}
     begins = await consumer.beginning_offsets(tps) if tps else {}
     out = {}
@@ -158,7 +154,7 @@ class LagMonitor:
                         clients = (admin, consumer)
                         await admin.start()
                         await consumer.start()
-                    lag = await asyncio.wait_for(_read_lag(*clients, self.group, self.topics), timeout=10)
+                    lag = await asyncio.wait_for(read_lag(*clients, self.group, self.topics), timeout=10)
                     for tp, n in lag.items():
                         CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(n)
                 except asyncio.CancelledError:

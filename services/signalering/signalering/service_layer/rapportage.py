@@ -25,13 +25,12 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiokafka import TopicPartition
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.db import upsert_row
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart, AanmeldingOntvangen, AanmeldingOpgestart
 from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectGestart
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
-from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.kafka import KafkaConnection, partitions
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -140,13 +139,7 @@ async def herbouw(sessionmaker: async_sessionmaker[AsyncSession], kafka: KafkaCo
     await consumer.start()
     toegepast = 0
     try:
-        tps: list[TopicPartition] = []
-        for topic in BRON_TOPICS:
-            parts = consumer.partitions_for_topic(topic)
-            if parts is None:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps += [TopicPartition(topic, p) for p in sorted(parts)]
+        tps = await partitions(consumer, BRON_TOPICS)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         eind = await consumer.end_offsets(tps)
