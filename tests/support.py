@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 import httpx
@@ -54,6 +55,23 @@ def database_url(service: str) -> str:
 
 def asyncpg_dsn(service: str) -> str:
     return database_url(service).replace("postgresql+asyncpg://", "postgresql://")
+
+
+class FreshDatabase(NamedTuple):
+    url: str  # for SQLAlchemy, Alembic and the services' *_DATABASE_URL
+    dsn: str  # for asyncpg
+
+
+async def fresh_database(service: str, prefix: str) -> FreshDatabase:
+    """A new, empty database ``<prefix>_<random>`` on the Postgres of ``service`` (left for the throwaway server)."""
+    naam = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(asyncpg_dsn(service))
+    try:
+        await admin.execute(f'CREATE DATABASE "{naam}"')
+    finally:
+        await admin.close()
+    url = database_url(service).rsplit("/", 1)[0] + "/" + naam
+    return FreshDatabase(url, url.replace("postgresql+asyncpg://", "postgresql://"))
 
 
 def free_port() -> int:
