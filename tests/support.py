@@ -20,12 +20,13 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import asyncpg
 import httpx
-from aiokafka import TopicPartition
 
-from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.kafka import KafkaConnection, partitions
+from jeugdhulp_common.metrics import read_lag
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("aanmelding", "traject", "signalering", "webhooks")
@@ -54,6 +55,23 @@ def database_url(service: str) -> str:
 
 def asyncpg_dsn(service: str) -> str:
     return database_url(service).replace("postgresql+asyncpg://", "postgresql://")
+
+
+class FreshDatabase(NamedTuple):
+    url: str  # for SQLAlchemy, Alembic and the services' *_DATABASE_URL
+    dsn: str  # for asyncpg
+
+
+async def fresh_database(service: str, prefix: str) -> FreshDatabase:
+    """A new, empty database ``<prefix>_<random>`` on the Postgres of ``service`` (left for the throwaway server)."""
+    naam = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(asyncpg_dsn(service))
+    try:
+        await admin.execute(f'CREATE DATABASE "{naam}"')
+    finally:
+        await admin.close()
+    url = database_url(service).rsplit("/", 1)[0] + "/" + naam
+    return FreshDatabase(url, url.replace("postgresql+asyncpg://", "postgresql://"))
 
 
 def free_port() -> int:
@@ -266,11 +284,7 @@ async def read_topic(topic: str, *, timeout: float = 20) -> list:
     consumer = kafka().consumer(enable_auto_commit=False, group_id=None)
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic(topic)
-        if parts is None:
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        tps = await partitions(consumer, [topic])
         if not tps:
             return []
         consumer.assign(tps)
@@ -313,16 +327,7 @@ async def consumer_group_caught_up(group: str, *topic_names: str) -> bool:
     try:
         await admin.start()
         await consumer.start()
-        committed = await admin.list_consumer_group_offsets(group)
-        tps = []
-        for topic in topic_names:
-            parts = consumer.partitions_for_topic(topic)
-            if parts is None:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps += [TopicPartition(topic, p) for p in sorted(parts)]
-        ends = await consumer.end_offsets(tps)
-        return all((committed[tp].offset if tp in committed else 0) >= end for tp, end in ends.items())
+        return not any((await read_lag(admin, consumer, group, list(topic_names))).values())
     except Exception:  # noqa: BLE001 - the broker may be restarting
         return False
     finally:

@@ -8,13 +8,13 @@ import sys
 import uuid
 
 import support
-from aiokafka import TopicPartition
 from events_factory import as_record, gescreend
 
 from jeugdhulp_common import metrics, topics
 from jeugdhulp_common.consumer import EventConsumer
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend
 from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.kafka import partitions
 from jeugdhulp_common.kafka_admin import ensure_topics
 from sqlalchemy import text
 
@@ -40,8 +40,7 @@ async def start_at_the_end(group: str, topic: str) -> None:
     consumer = support.kafka().consumer(group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer._client.force_metadata_update()  # noqa: SLF001
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        tps = await partitions(consumer, [topic], refresh=True)
         consumer.assign(tps)
         end = await consumer.end_offsets(tps)
         await consumer.commit({tp: end[tp] for tp in tps})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 
 import asyncpg
 import support
@@ -23,19 +22,13 @@ async def run(module: str, *args: str, env: dict[str, str]) -> tuple[int, str, s
 
 
 async def test_credential_and_ops_commands_migrate_an_empty_database_first() -> None:
-    name = f"i11_fresh_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(support.asyncpg_dsn("traject"))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = support.database_url("traject").rsplit("/", 1)[0] + "/" + name
+    url, dsn = await support.fresh_database("traject", "i11_fresh")
     env = {"TRAJECT_DATABASE_URL": url}
 
     rc, out, err = await run("jeugdhulp_common.auth", "create", "--organisatie", "Voorziening X", "--rol", "PARTNER", "--service", "traject", env=env)
     assert rc == 0, err
     assert out.startswith("jh_") and "Traceback" not in err
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await asyncpg.connect(dsn)
     try:
         assert await conn.fetchval("SELECT count(*) FROM api_credential WHERE organisatie = 'Voorziening X'") == 1
         assert await conn.fetchval("SELECT version_num FROM alembic_version") is not None

@@ -328,17 +328,11 @@ async def test_an_old_format_row_loads_after_migrating(in_process) -> None:
 
     from jeugdhulp_common.migrations import upgrade
 
-    naam = f"i15a_migratie_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(support.asyncpg_dsn("aanmelding"))
-    try:
-        await admin.execute(f'CREATE DATABASE "{naam}"')
-    finally:
-        await admin.close()
-    url = support.database_url("aanmelding").rsplit("/", 1)[0] + "/" + naam
+    url, dsn = await support.fresh_database("aanmelding", "i15a_migratie")
     migraties = Path(support.ROOT) / "services/aanmelding/migrations"
     await asyncio.to_thread(upgrade, migraties, url, "0003_i11")
     oud = json.loads((Path(support.ROOT) / "tests/fixtures/aanmelding_document_voor_i15.json").read_text())
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(
             "INSERT INTO aanmelding (id, aanmelder_organisatie, status, jongere_ref, ontvangen_op, regio_jongere, document, version)"

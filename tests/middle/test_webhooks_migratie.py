@@ -38,16 +38,10 @@ INSERT INTO alembic_version VALUES ('0001_i13');
 
 
 async def test_0002_rewrites_old_subscription_rows_into_documents() -> None:
-    naam = f"i15w_migratie_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(support.asyncpg_dsn("webhooks"))
-    try:
-        await admin.execute(f'CREATE DATABASE "{naam}"')
-    finally:
-        await admin.close()
-    url = support.database_url("webhooks").rsplit("/", 1)[0] + "/" + naam
+    url, dsn = await support.fresh_database("webhooks", "i15w_migratie")
     nu = dt.datetime.now(dt.UTC).replace(microsecond=0)
     sid, gepauzeerd = uuid.uuid4(), uuid.uuid4()
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await asyncpg.connect(dsn)
     try:
         await conn.execute(OUDE_TABELLEN)
         await conn.execute(

@@ -11,6 +11,7 @@ from opentelemetry import trace
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from jeugdhulp_common.asgi import ResponseStatus
 from jeugdhulp_common.auth import Principal, parse_key
 from jeugdhulp_common.db import insert_rows
 from jeugdhulp_common.tables import audit_log_table
@@ -45,6 +46,21 @@ _UNPROTECTED = frozenset({"/health", "/ready", "/docs", "/docs/oauth2-redirect",
 _NO_CREDENTIAL = uuid.UUID(int=0)
 
 
+class _RefusalBody(ResponseStatus):
+    """The response status, and the first 16 KiB of the body of a refusal (its problem+json)."""
+
+    __slots__ = ("body",)
+
+    def __init__(self, send: Send) -> None:
+        super().__init__(send)
+        self.body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.body" and self.status in REFUSED_STATUSES and len(self.body) < 16384:
+            self.body.extend(message.get("body", b""))
+        await super().__call__(message)
+
+
 class RefusalAudit:
     """ASGI middleware: a refused request on a protected route (401, 403, 404, 409) is written to the audit log
     in its OWN transaction after the answer, so it is kept although the refused change was rolled back.
@@ -63,22 +79,13 @@ class RefusalAudit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 0
-        body = bytearray()
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            elif message["type"] == "http.response.body" and status in REFUSED_STATUSES and len(body) < 16384:
-                body.extend(message.get("body", b""))
-            await send(message)
-
-        await self.app(scope, receive, tracking_send)
+        sent = _RefusalBody(send)
+        await self.app(scope, receive, sent)
+        status = sent.status
         route = getattr(scope.get("route"), "path", None)
         if status in REFUSED_STATUSES and route is not None and route not in _UNPROTECTED:
             try:
-                await self._record(scope, status, route, bytes(body))
+                await self._record(scope, status, route, bytes(sent.body))
             except Exception as exc:  # noqa: BLE001 - the answer is sent; a lost audit row is logged, not raised
                 log.warning("refused request not audited", extra={"error": type(exc).__name__, "status": status})
 

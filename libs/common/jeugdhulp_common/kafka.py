@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.helpers import create_ssl_context
 
@@ -128,3 +128,19 @@ class KafkaConnection:
 
     def admin(self, **kw: Any) -> AIOKafkaAdminClient:
         return AIOKafkaAdminClient(**self.options(), **kw)
+
+
+async def partitions(consumer: AIOKafkaConsumer, topics: Iterable[str], *, refresh: bool = False) -> list[TopicPartition]:
+    """Every partition of ``topics`` (in that order, partitions ascending; a topic the broker does not show has none).
+    The client's metadata is refreshed first when ``refresh`` (a topic may have been created since the client
+    started), else only when it does not know a topic yet (the first use of a topic in this client)."""
+    if refresh:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public way
+    tps: list[TopicPartition] = []
+    for topic in topics:
+        parts = consumer.partitions_for_topic(topic)
+        if parts is None:
+            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps += [TopicPartition(topic, p) for p in sorted(parts)]
+    return tps

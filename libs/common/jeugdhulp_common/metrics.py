@@ -21,9 +21,10 @@ from aiokafka import TopicPartition
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.asgi import ResponseStatus
+from jeugdhulp_common.kafka import KafkaConnection, partitions
 from jeugdhulp_common.tables import outbox_table
 
 log = logging.getLogger(__name__)
@@ -65,20 +66,13 @@ class HttpMetrics:
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
-        status = 500
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        sent = ResponseStatus(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, sent)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
             method = scope.get("method", "")
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            HTTP_REQUESTS.labels(method, route, str(sent.status or 500)).inc()
             HTTP_SECONDS.labels(method, route).observe(time.perf_counter() - start)
 
 
@@ -117,21 +111,17 @@ async def consumer_lag(kafka: KafkaConnection, group: str, topics: list[str]) ->
     await admin.start()
     try:
         await consumer.start()
-        return await _read_lag(admin, consumer, group, topics)
+        return await read_lag(admin, consumer, group, topics)
     finally:
         await consumer.stop()
         await admin.close()
 
 
-async def _read_lag(admin: Any, consumer: Any, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+async def read_lag(admin: Any, consumer: Any, group: str, topics: list[str]) -> dict[TopicPartition, int]:
+    """Per partition of ``topics``: end offset minus ``group``'s committed offset (none committed: the partition's
+    beginning), read with the given started admin client and group-less consumer."""
     committed = await admin.list_consumer_group_offsets(group)
-    tps = []
-    for topic in topics:
-        parts = consumer.partitions_for_topic(topic)
-        if parts is None:
-            await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps += [TopicPartition(topic, p) for p in sorted(parts)]
+    tps = await partitions(consumer, topics)
     ends = await consumer.end_offsets(tps) if tps else {}
     begins = await consumer.beginning_offsets(tps) if tps else {}
     out = {}
@@ -164,7 +154,7 @@ class LagMonitor:
                         clients = (admin, consumer)
                         await admin.start()
                         await consumer.start()
-                    lag = await asyncio.wait_for(_read_lag(*clients, self.group, self.topics), timeout=10)
+                    lag = await asyncio.wait_for(read_lag(*clients, self.group, self.topics), timeout=10)
                     for tp, n in lag.items():
                         CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(n)
                 except asyncio.CancelledError:

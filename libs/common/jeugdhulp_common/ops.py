@@ -27,14 +27,14 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import click
-from aiokafka import ConsumerRecord, TopicPartition
+from aiokafka import ConsumerRecord
 from aiokafka.errors import KafkaConnectionError, KafkaError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from jeugdhulp_common.kafka import KafkaConfigError, KafkaConnection
+from jeugdhulp_common.kafka import KafkaConfigError, KafkaConnection, partitions
 from jeugdhulp_common.tables import outbox_table
 from jeugdhulp_common.topics import dead_letter_topic
 
@@ -130,11 +130,9 @@ async def read_dead_letters(kafka: KafkaConnection, service: str) -> list[Consum
     consumer = kafka.consumer(enable_auto_commit=False, group_id=None, request_timeout_ms=10000)
     await consumer.start()
     try:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - the topic may be new to this client
-        parts = consumer.partitions_for_topic(topic)
-        if not parts:
+        tps = await partitions(consumer, [topic], refresh=True)  # the topic may be new to this client
+        if not tps:
             raise click.ClickException(f"{topic} does not exist (the {service} service creates it when it starts)")
-        tps = [TopicPartition(topic, p) for p in sorted(parts)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps)
@@ -343,10 +341,7 @@ async def _reset_group(kafka: KafkaConnection, service: str, topics: list[str]) 
     consumer = kafka.consumer(group_id=service, enable_auto_commit=False, request_timeout_ms=10000)
     await consumer.start()
     try:
-        await consumer._client.force_metadata_update()  # noqa: SLF001 - the topics are new to this client
-        tps = []
-        for topic in topics:
-            tps += [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        tps = await partitions(consumer, topics, refresh=True)  # the topics are new to this client
         if not tps:
             raise click.ClickException(f"none of {', '.join(topics)} exists yet (the services create them when they start)")
         consumer.assign(tps)

@@ -10,8 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from jeugdhulp_common.asgi import ResponseStatus
 from jeugdhulp_common.domain import (
     DomeinFout,
     GelijktijdigGewijzigd,
@@ -126,26 +127,19 @@ class UnhandledErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        sent = ResponseStatus(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, sent)
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if is_transient(exc):
                 # The database or broker is away (e.g. restarting): nothing was committed; the caller may retry.
                 log.warning("request failed on unavailable infrastructure", extra={"method": scope.get("method"), "error": type(exc).__name__})
-                if not started:
+                if not sent.status:
                     resp = problem(503, "Service unavailable", "A backing service is unavailable; nothing was stored. Retry shortly.")
                     resp.headers["Retry-After"] = "2"
                     await resp(scope, receive, send)
                 return
             log.error("unhandled error", exc_info=exc, extra={"method": scope.get("method"), "error": type(exc).__name__})
-            if started:
+            if sent.status:
                 return
             await problem(500, "Internal error", "The error was logged with this request's trace id.")(scope, receive, send)

@@ -25,7 +25,9 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, TraceIdRatioBased
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import SpanKind, StatusCode
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from jeugdhulp_common.asgi import ResponseStatus
 
 TRACER_NAME = "jeugdhulp"
 _TRACE_HEADERS = ("traceparent", "tracestate")
@@ -141,20 +143,14 @@ class ServerSpans:
             return
         carrier = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"] if name in _TRACE_HEADER_BYTES}
         method = scope["method"]
-        status = 0
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        sent = ResponseStatus(send)
         with tracer().start_as_current_span(
             method, context=context_from(carrier) if carrier else None, kind=SpanKind.SERVER, record_exception=False
         ) as span:
             try:
-                await self.app(scope, receive, tracking_send)
+                await self.app(scope, receive, sent)
             finally:
+                status = sent.status
                 if span.is_recording():
                     route = getattr(scope.get("route"), "path", None)
                     attributes: dict[str, str | int] = {"http.request.method": method}

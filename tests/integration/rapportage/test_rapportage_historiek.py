@@ -22,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 import support
-from aiokafka import TopicPartition
 from rapportage_helpers import FIXTURES, Stack
 
 from jeugdhulp_common import historiek, topics
@@ -37,25 +36,7 @@ A4_BREEDTE_PX = 794  # 210 mm at 96 px per inch
 
 async def signalering_bijgewerkt() -> bool:
     """The signalering consumer group has committed every record now on the topics the report reads."""
-    tps_topics = (topics.AANMELDING_MICRO, topics.TRAJECT_MICRO)
-    consumer = support.kafka().consumer(enable_auto_commit=False, group_id=None)
-    admin = support.kafka().admin()
-    await consumer.start()
-    await admin.start()
-    try:
-        tps = []
-        for t in tps_topics:
-            parts = consumer.partitions_for_topic(t)
-            if parts is None:
-                await consumer._client.force_metadata_update()  # noqa: SLF001
-                parts = consumer.partitions_for_topic(t) or set()
-            tps += [TopicPartition(t, p) for p in parts]
-        eind = await consumer.end_offsets(tps)
-        gedaan = await admin.list_consumer_group_offsets("signalering")
-        return all(eind[tp] == 0 or (tp in gedaan and gedaan[tp].offset >= eind[tp]) for tp in tps)
-    finally:
-        await consumer.stop()
-        await admin.close()
+    return await support.consumer_group_caught_up("signalering", topics.AANMELDING_MICRO, topics.TRAJECT_MICRO)
 
 
 async def rapport(c: httpx.AsyncClient, **params: str) -> dict:

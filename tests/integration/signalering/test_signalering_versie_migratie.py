@@ -4,7 +4,6 @@ version 1, and the aggregates it holds load and save under the shared locking po
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import asyncpg
 import support
@@ -19,15 +18,9 @@ TABELLEN = ("signaal", "thema", "lerend_netwerk_sessie", "forum", "discussietafe
 
 
 async def test_existing_rows_get_version_1_and_still_load_and_save() -> None:
-    naam = f"i15_versie_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(support.asyncpg_dsn("signalering"))
-    try:
-        await admin.execute(f'CREATE DATABASE "{naam}"')
-    finally:
-        await admin.close()
-    url = support.database_url("signalering").rsplit("/", 1)[0] + "/" + naam
+    url, dsn = await support.fresh_database("signalering", "i15_versie")
     await asyncio.to_thread(upgrade, MIGRATIES, url, "0003_i11")  # the head before 0006_i15
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await asyncpg.connect(dsn)
     engine = create_async_engine(url)
     try:
         for tabel in TABELLEN:  # as the tables were before this change

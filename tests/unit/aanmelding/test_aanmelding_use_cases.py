@@ -16,14 +16,12 @@ from aanmelding.adapters.repository import AanmeldingRepository, Samenvatting
 from aanmelding.domain import (
     INTAKE_KEY,
     Aanmelder,
-    AanmeldingGegevens,
     AanmeldingStatus,
     AlternatiefAdvies,
     AndereOrganisatie,
     InstemmingDoor,
     InstemmingScope,
     IntakeGesloten,
-    ScreeningRegels,
 )
 from aanmelding.domain.historiek import Beslissing, HistoriekAanmelding
 from aanmelding.service_layer import historiek as import_uc
@@ -33,18 +31,14 @@ from jeugdhulp_common import historiek
 from jeugdhulp_common.auth import Principal, Toegangsrol
 from jeugdhulp_common.contracts.vocabulary import (
     AanmelderCategorie,
-    Onderwerp,
     Ondersteuningsvorm,
     RedenNietOpstart,
-    RedenVanAanmelding,
-    RegioELZ,
 )
 from jeugdhulp_common.domain import NietGevonden, OngeldigeInvoer, OngeldigeOvergang
 from jeugdhulp_common.idempotency import Replay
 from jeugdhulp_common.unit_of_work import VasteKlok
 
 NU = dt.datetime(2024, 3, 4, 10, 0, tzinfo=dt.UTC)
-REGELS = ScreeningRegels(min_leeftijd=10, max_leeftijd=16)
 PARTNER = Principal(credential_id=uuid.uuid4(), organisatie="SDJ Brugge", rollen=frozenset({Toegangsrol.PARTNER}))
 PLANMAKER = Principal(credential_id=uuid.uuid4(), organisatie="Co-ncept", rollen=frozenset({Toegangsrol.PLANMAKER}))
 S = AanmeldingStatus
@@ -74,38 +68,32 @@ def _uow(opslag: Opslag, principal: Principal | None = PLANMAKER, moment: dt.dat
     return in_memory(UoW, opslag, principal=principal, klok=VasteKlok(moment))
 
 
-def _gegevens(**velden: Any) -> AanmeldingGegevens:
-    basis = dict(
-        aanmelder=Aanmelder(organisatie="SDJ Brugge", categorie=AanmelderCategorie.SDJ),
-        onderwerp=Onderwerp.JONGERE,
-        jongere_ref="ref-0001",
-        leeftijd_bij_aanmelding=14,
-        regio_jongere=RegioELZ.WESTHOEK,
-        redenen=(RedenVanAanmelding.REFLECTIE,),
-    )
-    return AanmeldingGegevens(**(basis | velden))
+@pytest.fixture
+def ontvang(bouwer):
+    """``await ontvang(opslag, principal, sleutel, **velden)``: an aanmelding of ``bouwer.gegevens(**velden)`` received."""
 
+    async def ontvang(opslag: Opslag, principal: Principal = PARTNER, sleutel: str | None = None, **velden: Any) -> uc.Ontvangst:
+        return await uc.ontvang_aanmelding(
+            _uow(opslag, principal),
+            bouwer.gegevens(**velden),
+            regels=bouwer.regels,
+            idempotency_key=sleutel or str(uuid.uuid4()),
+            request_digest="digest",
+            antwoord=lambda a: {"aanmeldingId": str(a.aanmelding_id), "status": a.status.value},
+        )
 
-async def _ontvang(opslag: Opslag, principal: Principal = PARTNER, sleutel: str | None = None, **velden: Any) -> uc.Ontvangst:
-    return await uc.ontvang_aanmelding(
-        _uow(opslag, principal),
-        _gegevens(**velden),
-        regels=REGELS,
-        idempotency_key=sleutel or str(uuid.uuid4()),
-        request_digest="digest",
-        antwoord=lambda a: {"aanmeldingId": str(a.aanmelding_id), "status": a.status.value},
-    )
+    return ontvang
 
 
 def _namen(events: list) -> list[str]:
     return [type(e).__name__ for e in events]
 
 
-async def test_ontvangen_saves_the_screened_aanmelding_with_its_columns_events_and_audit_at_the_clocks_moment() -> None:
+async def test_ontvangen_saves_the_screened_aanmelding_with_its_columns_events_and_audit_at_the_clocks_moment(bouwer) -> None:
     opslag = Opslag()
     uow = _uow(opslag, PARTNER)
     ontvangst = await uc.ontvang_aanmelding(
-        uow, _gegevens(), regels=REGELS, idempotency_key="k1", request_digest="d", antwoord=lambda a: {"aanmeldingId": str(a.aanmelding_id)}
+        uow, bouwer.gegevens(), regels=bouwer.regels, idempotency_key="k1", request_digest="d", antwoord=lambda a: {"aanmeldingId": str(a.aanmelding_id)}
     )
     assert ontvangst.status_code == 201 and not ontvangst.herhaald
     aid = uuid.UUID(ontvangst.body["aanmeldingId"])
@@ -119,49 +107,49 @@ async def test_ontvangen_saves_the_screened_aanmelding_with_its_columns_events_a
     assert opslag.tabel("idempotency")["k1"]["body"] == ontvangst.body
 
 
-async def test_a_replayed_key_answers_the_first_response_and_writes_nothing_more() -> None:
+async def test_a_replayed_key_answers_the_first_response_and_writes_nothing_more(bouwer, ontvang) -> None:
     opslag = Opslag()
-    eerste = await _ontvang(opslag, sleutel="k")
+    eerste = await ontvang(opslag, sleutel="k")
     uow = _uow(opslag, PARTNER)
     tweede = await uc.ontvang_aanmelding(
-        uow, _gegevens(jongere_ref="ander"), regels=REGELS, idempotency_key="k", request_digest="digest", antwoord=dict
+        uow, bouwer.gegevens(jongere_ref="ander"), regels=bouwer.regels, idempotency_key="k", request_digest="digest", antwoord=dict
     )
     assert tweede.herhaald and tweede.body == eerste.body and tweede.status_code == 201
     assert uow.gepubliceerd == [] and uow.geaudit == [] and len(opslag.tabel("aanmelding")) == 1
 
 
-async def test_a_second_open_aanmelding_for_the_same_jongere_is_flagged() -> None:
+async def test_a_second_open_aanmelding_for_the_same_jongere_is_flagged(ontvang) -> None:
     opslag = Opslag()
-    eerste = uuid.UUID((await _ontvang(opslag)).body["aanmeldingId"])
-    tweede = uuid.UUID((await _ontvang(opslag, PLANMAKER)).body["aanmeldingId"])
+    eerste = uuid.UUID((await ontvang(opslag)).body["aanmeldingId"])
+    tweede = uuid.UUID((await ontvang(opslag, PLANMAKER)).body["aanmeldingId"])
     assert opslag.tabel("aanmelding")[tweede]["document"]["mogelijk_dubbel_van"] == [str(eerste)]
 
 
-async def test_closed_intake_refuses_in_the_domain_and_writes_nothing() -> None:
+async def test_closed_intake_refuses_in_the_domain_and_writes_nothing(ontvang) -> None:
     opslag = Opslag()
     uow = _uow(opslag, PLANMAKER)
     await uc.intake_wijzigen(uow, open=False, reden="pauze")
     with pytest.raises(IntakeGesloten) as fout:
-        await _ontvang(opslag, sleutel="k")
+        await ontvang(opslag, sleutel="k")
     assert fout.value.extra == {"intakeOpen": False, "reden": "pauze"}
     assert opslag.tabel("aanmelding") == {} and "k" not in opslag.tabel("idempotency")
 
 
-async def test_a_partner_in_another_organisations_name_and_invalid_input_are_refused_by_the_domain() -> None:
+async def test_a_partner_in_another_organisations_name_and_invalid_input_are_refused_by_the_domain(ontvang) -> None:
     opslag = Opslag()
     with pytest.raises(AndereOrganisatie):
-        await _ontvang(opslag, aanmelder=Aanmelder(organisatie="Andere", categorie=AanmelderCategorie.CLB))
+        await ontvang(opslag, aanmelder=Aanmelder(organisatie="Andere", categorie=AanmelderCategorie.CLB))
     with pytest.raises(OngeldigeInvoer) as fout:
-        await _ontvang(opslag, PLANMAKER, redenen=())
+        await ontvang(opslag, PLANMAKER, redenen=())
     assert fout.value.veld == "redenen"
     # the team may post for any organisation
-    assert (await _ontvang(opslag, PLANMAKER, aanmelder=Aanmelder(organisatie="Andere", categorie=AanmelderCategorie.CLB))).status_code == 201
+    assert (await ontvang(opslag, PLANMAKER, aanmelder=Aanmelder(organisatie="Andere", categorie=AanmelderCategorie.CLB))).status_code == 201
     assert len(opslag.tabel("aanmelding")) == 1
 
 
-async def test_the_team_takes_an_aanmelding_to_opgestart_each_step_saved_audited_and_published() -> None:
+async def test_the_team_takes_an_aanmelding_to_opgestart_each_step_saved_audited_and_published(ontvang) -> None:
     opslag = Opslag()
-    aid = uuid.UUID((await _ontvang(opslag)).body["aanmeldingId"])
+    aid = uuid.UUID((await ontvang(opslag)).body["aanmeldingId"])
     later = NU + dt.timedelta(days=2)
     stappen = [
         (lambda u: uc.in_bespreking_nemen(u, aid), "IN_BESPREKING_NEMEN", []),
@@ -183,9 +171,9 @@ async def test_the_team_takes_an_aanmelding_to_opgestart_each_step_saved_audited
     assert rij["status"] == "OPGESTART" and rij["document"]["opgestart_op"] == later.isoformat()
 
 
-async def test_withdrawal_and_non_start() -> None:
+async def test_withdrawal_and_non_start(ontvang) -> None:
     opslag = Opslag()
-    aid = uuid.UUID((await _ontvang(opslag)).body["aanmeldingId"])
+    aid = uuid.UUID((await ontvang(opslag)).body["aanmeldingId"])
     await uc.in_bespreking_nemen(_uow(opslag), aid)
     await uc.opstart_beslissen(_uow(opslag), aid)
     _, i = await uc.instemming_vastleggen(_uow(opslag), aid, door=InstemmingDoor.JONGERE, op=NU, scope=[InstemmingScope.TRAJECT_OPSTART])
@@ -197,9 +185,9 @@ async def test_withdrawal_and_non_start() -> None:
     assert a.status is S.NIET_OPGESTART and _namen(uow.gepubliceerd) == ["AanmeldingNietOpgestart"]
 
 
-async def test_a_refused_action_saves_and_audits_nothing() -> None:
+async def test_a_refused_action_saves_and_audits_nothing(ontvang) -> None:
     opslag = Opslag()
-    aid = uuid.UUID((await _ontvang(opslag)).body["aanmeldingId"])
+    aid = uuid.UUID((await ontvang(opslag)).body["aanmeldingId"])
     uow = _uow(opslag)
     with pytest.raises(OngeldigeOvergang):
         await uc.opstarten(uow, aid)
@@ -208,9 +196,9 @@ async def test_a_refused_action_saves_and_audits_nothing() -> None:
         await uc.in_bespreking_nemen(_uow(opslag), uuid.uuid4())
 
 
-async def test_reading_is_audited_and_answers_the_stored_version() -> None:
+async def test_reading_is_audited_and_answers_the_stored_version(ontvang) -> None:
     opslag = Opslag()
-    aid = uuid.UUID((await _ontvang(opslag)).body["aanmeldingId"])
+    aid = uuid.UUID((await ontvang(opslag)).body["aanmeldingId"])
     await uc.in_bespreking_nemen(_uow(opslag), aid)
     uow = _uow(opslag)
     a = await uc.lees_aanmelding(uow, aid)
@@ -236,18 +224,18 @@ async def test_intake_closes_and_reopens_once_each_and_a_missing_switch_is_open(
     assert (await uc.lees_intake(_uow(opslag, None))).open is True
 
 
-def _historiek(ref_jongere: str = "J-1", **kw: Any) -> HistoriekAanmelding:
-    return HistoriekAanmelding(**({"gegevens": _gegevens(jongere_ref=ref_jongere), "ontvangen_op": dt.date(2023, 3, 1)} | kw))
+def _historiek(bouwer, ref_jongere: str = "J-1", **kw: Any) -> HistoriekAanmelding:
+    return HistoriekAanmelding(**({"gegevens": bouwer.gegevens(jongere_ref=ref_jongere), "ontvangen_op": dt.date(2023, 3, 1)} | kw))
 
 
-async def test_history_import_replays_at_the_rows_dates_once_and_refuses_the_whole_file_on_one_bad_row() -> None:
+async def test_history_import_replays_at_the_rows_dates_once_and_refuses_the_whole_file_on_one_bad_row(bouwer) -> None:
     opslag = Opslag()
     rijen = [
-        (2, "R-1", _historiek()),
-        (3, "R-2", _historiek("J-2", beslissing=Beslissing.OPGESTART, beslist_op=dt.date(2023, 3, 10), instemming_op=dt.date(2023, 3, 8))),
+        (2, "R-1", _historiek(bouwer)),
+        (3, "R-2", _historiek(bouwer, "J-2", beslissing=Beslissing.OPGESTART, beslist_op=dt.date(2023, 3, 10), instemming_op=dt.date(2023, 3, 8))),
     ]
     uow = _uow(opslag)
-    res = await import_uc.importeer(uow, rijen, regels=REGELS)
+    res = await import_uc.importeer(uow, rijen, regels=bouwer.regels)
     assert (res.nieuw, res.ongewijzigd) == (2, 0)
     assert _namen(uow.gepubliceerd) == [
         "AanmeldingOntvangen", "AanmeldingGescreend", "AanmeldingOntvangen", "AanmeldingGescreend", "InstemmingVastgelegd", "AanmeldingOpgestart",
@@ -257,11 +245,11 @@ async def test_history_import_replays_at_the_rows_dates_once_and_refuses_the_who
     r1 = opslag.tabel("aanmelding")[historiek.aanmelding_id("R-1")]
 
     uow = _uow(opslag)
-    assert (await import_uc.importeer(uow, rijen, regels=REGELS)).ongewijzigd == 2 and uow.gepubliceerd == []
+    assert (await import_uc.importeer(uow, rijen, regels=bouwer.regels)).ongewijzigd == 2 and uow.gepubliceerd == []
     assert opslag.tabel("aanmelding")[historiek.aanmelding_id("R-1")] == r1  # re-reading saved nothing
 
-    slecht = [(4, "R-3", _historiek("J-3")), (5, "R-4", _historiek("J-4", beslist_op=dt.date(2023, 3, 10)))]
+    slecht = [(4, "R-3", _historiek(bouwer, "J-3")), (5, "R-4", _historiek(bouwer, "J-4", beslist_op=dt.date(2023, 3, 10)))]
     with pytest.raises(historiek.Geweigerd) as fout:
-        await import_uc.importeer(_uow(opslag), slecht, regels=REGELS)
+        await import_uc.importeer(_uow(opslag), slecht, regels=bouwer.regels)
     assert [(f.regel, f.veld) for f in fout.value.fouten] == [(5, "beslist_op")]
     assert historiek.aanmelding_id("R-3") not in opslag.tabel("aanmelding")

@@ -170,8 +170,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
 
     @r.get("/lerend-netwerk/sessies/{sessie_id}", tags=["lerend netwerk"], response_model=SessieUit)
     async def sessie(sessie_id: uuid.UUID, _: Principal = Depends(wie_dan_ook)) -> dict[str, Any]:
-        async with uow() as u:
-            return views.sessie(await u.sessies.lees(sessie_id))
+        return views.sessie(await lees(lambda u: u.sessies.lees(sessie_id)))
 
     @r.post("/lerend-netwerk/sessies/{sessie_id}/stellingen", tags=["lerend netwerk"], response_model=SessieUit)
     async def stelling(sessie_id: uuid.UUID, body: StellingIn, wie: Principal = Depends(ln)) -> dict[str, Any]:
@@ -293,8 +292,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
 
     @r.get("/beleidsaanbevelingen/{aanbeveling_id}", tags=["beleid"], response_model=AanbevelingUit)
     async def aanbeveling(aanbeveling_id: uuid.UUID, _: Principal = Depends(wie_dan_ook)) -> dict[str, Any]:
-        async with uow() as u:
-            return views.aanbeveling(await u.aanbevelingen.lees(aanbeveling_id))
+        return views.aanbeveling(await lees(lambda u: u.aanbevelingen.lees(aanbeveling_id)))
 
     @r.post("/beleidsaanbevelingen/{aanbeveling_id}/terugkoppelen", tags=["beleid"], response_model=AanbevelingUit)
     async def terugkoppelen(aanbeveling_id: uuid.UUID, body: Terugkoppelen, wie: Principal = Depends(macro)) -> dict[str, Any]:

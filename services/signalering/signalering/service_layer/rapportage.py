@@ -22,16 +22,16 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aiokafka import TopicPartition
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.db import upsert_row
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart, AanmeldingOntvangen, AanmeldingOpgestart
 from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectGestart
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
-from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.kafka import KafkaConnection, partitions
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -63,58 +63,60 @@ async def _ref(session: AsyncSession, soort: str, id_: uuid.UUID) -> str:
     return traject_ref(uuid.uuid5(uuid.NAMESPACE_URL, f"jeugdhulp:{soort}:{id_}"), await repo.salt(session))
 
 
-async def _upsert(session: AsyncSession, table: Any, ref: str, **waarden: Any) -> None:
+_FEITEN = {"aanmelding": rapportage_aanmelding, "traject": rapportage_traject}
+
+
+async def _upsert(session: AsyncSession, soort: str, id_: uuid.UUID, **waarden: Any) -> None:
+    """Upsert the columns an event knows into the fact row of this aanmelding or traject (keyed by its salted ref)."""
     # In a consumer batch the upserts of one ref are merged and each table's rows go in one statement at commit.
-    await upsert_row(session, table, {"ref": ref}, waarden)
+    await upsert_row(session, _FEITEN[soort], {"ref": await _ref(session, soort, id_)}, waarden)
+
+
+def _code(waarde: StrEnum | None) -> str | None:
+    return None if waarde is None else waarde.value
 
 
 async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
-        rapportage_aanmelding,
-        await _ref(session, "aanmelding", ev.aanmelding_id),
+        "aanmelding",
+        ev.aanmelding_id,
         ontvangen_op=_dag(ev.occurred_at),
         aanmelder_categorie=ev.aanmelder_categorie.value,
         aanmelder_organisatie=ev.aanmelder_organisatie,
         leeftijd=ev.leeftijd_bij_aanmelding,
         regio=ev.regio_jongere.value,
-        blokkade_bij_aanmelding=ev.blokkade_status_bij_aanmelding.value if ev.blokkade_status_bij_aanmelding else None,
+        blokkade_bij_aanmelding=_code(ev.blokkade_status_bij_aanmelding),
     )
 
 
 async def aanmelding_opgestart(session: AsyncSession, ev: AanmeldingOpgestart, meta: MessageMeta | None) -> None:
-    await _upsert(session, rapportage_aanmelding, await _ref(session, "aanmelding", ev.aanmelding_id), opgestart_op=_dag(ev.occurred_at))
+    await _upsert(session, "aanmelding", ev.aanmelding_id, opgestart_op=_dag(ev.occurred_at))
 
 
 async def aanmelding_niet_opgestart(session: AsyncSession, ev: AanmeldingNietOpgestart, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
-        rapportage_aanmelding,
-        await _ref(session, "aanmelding", ev.aanmelding_id),
+        "aanmelding",
+        ev.aanmelding_id,
         niet_opgestart_op=_dag(ev.occurred_at),
         reden_niet_opstart=ev.reden.value,
-        alternatief_advies=ev.alternatief_advies.value if ev.alternatief_advies else None,
+        alternatief_advies=_code(ev.alternatief_advies),
     )
 
 
 async def traject_gestart(session: AsyncSession, ev: TrajectGestart, meta: MessageMeta | None) -> None:
-    await _upsert(
-        session,
-        rapportage_traject,
-        await _ref(session, "traject", ev.traject_id),
-        aanmelding_ref=await _ref(session, "aanmelding", ev.aanmelding_id),
-        startdatum=ev.startdatum,
-    )
+    await _upsert(session, "traject", ev.traject_id, aanmelding_ref=await _ref(session, "aanmelding", ev.aanmelding_id), startdatum=ev.startdatum)
 
 
 async def traject_afgerond(session: AsyncSession, ev: TrajectAfgerond, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
-        rapportage_traject,
-        await _ref(session, "traject", ev.traject_id),
+        "traject",
+        ev.traject_id,
         afgerond_op=ev.afgerond_op,
         afrondingsredenen=[r.value for r in dict.fromkeys(ev.redenen)],
-        blokkade_einde=ev.blokkade_status_einde.value if ev.blokkade_status_einde else None,
+        blokkade_einde=_code(ev.blokkade_status_einde),
     )
 
 
@@ -140,13 +142,7 @@ async def herbouw(sessionmaker: async_sessionmaker[AsyncSession], kafka: KafkaCo
     await consumer.start()
     toegepast = 0
     try:
-        tps: list[TopicPartition] = []
-        for topic in BRON_TOPICS:
-            parts = consumer.partitions_for_topic(topic)
-            if parts is None:
-                await consumer._client.force_metadata_update()  # noqa: SLF001 - first use of the topic in this client
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps += [TopicPartition(topic, p) for p in sorted(parts)]
+        tps = await partitions(consumer, BRON_TOPICS)
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         eind = await consumer.end_offsets(tps)

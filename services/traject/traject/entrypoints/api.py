@@ -15,7 +15,7 @@ from jeugdhulp_common.auth import PARTNER_EN_TEAM, STUURGROEP_EN_COORDINATOR, TE
 from jeugdhulp_common.paging import Limit, Offset, Page
 from jeugdhulp_common.service import Runtime
 
-from traject.domain import RondeTafel, Startgesprek, TrajectStatus
+from traject.domain import TrajectStatus
 from traject.entrypoints import schemas as s
 from traject.entrypoints.schemas import DIWAanvraagUit, TrajectUit
 from traject.service_layer import diw, trajecten
@@ -72,14 +72,7 @@ def router(rt: Runtime) -> APIRouter:
 
     @r.post("/trajecten/{traject_id}/startgesprek")
     async def houd_startgesprek(traject_id: uuid.UUID, body: s.StartgesprekHouden, p: Principal = team) -> TrajectUit:
-        startgesprek = Startgesprek(
-            overleg_id=body.overleg_id,
-            datum=body.datum,
-            deelnemers=tuple(d.domein() for d in body.deelnemers),
-            afspraken=body.afspraken.domein(),
-            antwoorden=tuple(a.domein() for a in body.antwoorden),
-        )
-        return view(await trajecten.houd_startgesprek(uow(p), traject_id, startgesprek, [x.domein() for x in body.rollen], regels=regels))
+        return view(await trajecten.houd_startgesprek(uow(p), traject_id, body.domein(), [x.domein() for x in body.rollen], regels=regels))
 
     # ------------------------------------------------------------------ roles, partners
 
@@ -95,8 +88,7 @@ def router(rt: Runtime) -> APIRouter:
 
     @r.post("/trajecten/{traject_id}/ronde-tafels")
     async def houd_ronde_tafel(traject_id: uuid.UUID, body: s.RondeTafelInvoer, p: Principal = team) -> TrajectUit:
-        rt_ = RondeTafel(overleg_id=body.overleg_id, datum=body.datum, plan_aangepast=body.plan_aangepast, afspraken=tuple(body.afspraken))
-        return view(await trajecten.houd_ronde_tafel(uow(p), traject_id, rt_))
+        return view(await trajecten.houd_ronde_tafel(uow(p), traject_id, body.domein()))
 
     @r.put("/trajecten/{traject_id}/blokkade")
     async def wijzig_blokkade(traject_id: uuid.UUID, body: s.BlokkadeInvoer, p: Principal = team) -> TrajectUit:

@@ -19,7 +19,9 @@ from traject.domain import (
     DIWFondsAanvraag,
     DIWPartner,
     RolInTraject,
+    RondeTafel,
     StartAfspraken,
+    Startgesprek,
     Traject,
     TrajectRegels,
     TrajectStatus,
@@ -92,6 +94,15 @@ class StartgesprekHouden(_M):
     antwoorden: list[Antwoordinvoer] = Field(default_factory=list, max_length=100)
     rollen: list[Rolinvoer] = Field(default_factory=list, max_length=50)
 
+    def domein(self) -> Startgesprek:
+        return Startgesprek(
+            overleg_id=self.overleg_id,
+            datum=self.datum,
+            deelnemers=tuple(d.domein() for d in self.deelnemers),
+            afspraken=self.afspraken.domein(),
+            antwoorden=tuple(a.domein() for a in self.antwoorden),
+        )
+
 
 class PartnerToevoegen(_M):
     organisatie: str = Field(min_length=1, max_length=200)
@@ -102,6 +113,9 @@ class RondeTafelInvoer(_M):
     datum: dt.date
     plan_aangepast: bool
     afspraken: list[Regel] = Field(default_factory=list, max_length=100)
+
+    def domein(self) -> RondeTafel:
+        return RondeTafel(overleg_id=self.overleg_id, datum=self.datum, plan_aangepast=self.plan_aangepast, afspraken=tuple(self.afspraken))
 
 
 class BlokkadeInvoer(_M):
