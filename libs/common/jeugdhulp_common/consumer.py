@@ -34,11 +34,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
@@ -72,6 +74,17 @@ class MessageMeta:
 
 
 Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
+
+@contextmanager
+def _attached(context: Context) -> Iterator[None]:
+    """``context`` (a record's own trace context, extracted from its headers) as the current one: a traced record in a batch
+    runs in it, out of the batch's span and its suppression of instrumentation."""
+    token = otel_context.attach(context)
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
 
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, owner: EventConsumer) -> None:
@@ -224,37 +237,28 @@ class EventConsumer:
             with self._batch_span(records) as batch_span:
                 async with self.sessionmaker() as session:  # closing it uncommitted rolls back
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
-                    with suppress_instrumentation():  # the batch's own statements; a traced record's are traced in its span
+                    with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
                         fresh = await self._claim(session, [ev for _, _, ev, parent in decoded if parent is None and type(ev) in handlers])
-                    for record, headers, ev, parent in decoded:
-                        handler = handlers.get(type(ev))
-                        if handler is None:
-                            if parent is not None:
-                                # Not this service's event, seen and skipped: its trace still shows every group that read it.
-                                with self._span(record, headers, context=parent) as span:
-                                    span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.ignored": True})
-                            continue
-                        handled += 1
-                        meta = MessageMeta(record.topic, record.partition, record.offset, headers)
-                        if parent is None:
-                            duplicate = ev.event_id not in fresh
-                            fresh.discard(ev.event_id)  # the same event twice in one batch: the second is a redelivery
-                            if not duplicate:
-                                with suppress_instrumentation():
-                                    await handler(session, ev, meta)
-                        else:
-                            with suppress_instrumentation():
-                                await send_deferred(session)  # the batch's earlier effects first
-                            # No exception details on this span (they may quote data): the record-by-record retry records the error.
-                            with self._span(record, headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
-                                duplicate = not await self._claim(session, [ev])
-                                span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.duplicate": duplicate})
+                        for record, headers, ev, parent in decoded:
+                            handler = handlers.get(type(ev))
+                            if handler is None:
+                                if parent is not None:
+                                    # Not this service's event, seen and skipped: its trace still shows every group that read it.
+                                    with _attached(parent), self._span(record, headers, context=parent) as span:
+                                        span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.ignored": True})
+                                continue
+                            handled += 1
+                            meta = MessageMeta(record.topic, record.partition, record.offset, headers)
+                            if parent is None:
+                                duplicate = ev.event_id not in fresh
+                                fresh.discard(ev.event_id)  # the same event twice in one batch: the second is a redelivery
                                 if not duplicate:
                                     await handler(session, ev, meta)
-                                    await send_deferred(session)
-                        key = (record.topic, ev.event_type, duplicate)
-                        counts[key] = counts.get(key, 0) + 1
-                    with suppress_instrumentation():
+                            else:
+                                await send_deferred(session)  # the batch's earlier effects first
+                                duplicate = await self._apply_traced(session, record, handler, ev, meta, parent)
+                            key = (record.topic, ev.event_type, duplicate)
+                            counts[key] = counts.get(key, 0) + 1
                         await session.commit()
                 if batch_span.is_recording():
                     batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
@@ -269,6 +273,20 @@ class EventConsumer:
         metrics.BATCH_SECONDS.observe(elapsed)
         metrics.BATCH_RECORDS.observe(len(records))
         return handled
+
+    async def _apply_traced(
+        self, session: AsyncSession, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
+    ) -> bool:
+        """A traced record in a batch's transaction, in its own trace's context (its statements traced), as :meth:`_apply`:
+        its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
+        # No exception details on this span (they may quote data): the record-by-record retry records the error.
+        with _attached(parent), self._span(record, meta.headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
+            duplicate = not await self._claim(session, [ev])
+            span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.duplicate": duplicate})
+            if not duplicate:
+                await handler(session, ev, meta)
+                await send_deferred(session)
+        return duplicate
 
     async def _claim(self, session: AsyncSession, events: list[Event]) -> set:
         """The inbox rows of ``events`` in one statement (one prepared statement whatever their number): the event ids

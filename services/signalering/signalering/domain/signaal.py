@@ -117,7 +117,7 @@ class Signaal(Aggregaat):
             tekst=kandidaat.tekst,
             traject_id=overleg.traject_id,
             # version 3 carries no names (traject masked them); older versions still bring theirs for the gate
-            identificerend=IdentificerendeGegevens.model_validate(overleg.identificerend.model_dump()),
+            identificerend=_identificerend(overleg),
             thema_voorstellen=list(overleg.thema_voorstellen),
         )
 
@@ -229,6 +229,15 @@ class Signaal(Aggregaat):
         self.thema_ids.extend(nieuw)
         self.status = nieuw_status
         return nieuw
+
+
+def _identificerend(overleg: Overleg) -> IdentificerendeGegevens:
+    """What the gate of a concept from ``overleg`` must recognise: versions 1 and 2 carry it as is (a frozen model), version
+    3 without names (validated into the older form, every field given: no default copied)."""
+    gegevens = overleg.identificerend
+    if isinstance(gegevens, IdentificerendeGegevens):
+        return gegevens
+    return IdentificerendeGegevens.model_validate({"namen": [], **dict(gegevens)})
 
 
 def signalen_uit_overleg(overleg: Overleg, *, salt: bytes) -> list[Signaal]:
