@@ -207,8 +207,11 @@ class EventConsumer:
                 await self.process(record)
                 self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
             return
-        for record in records:
-            self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        last: dict[tuple[str, int], int] = {}
+        for record in records:  # in partition order: the last offset per partition
+            last[record.topic, record.partition] = record.offset
+        for (topic, partition), offset in last.items():
+            self._pending[TopicPartition(topic, partition)] = offset + 1
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> int | None:
         """One transaction for the whole batch: the number of records handled (duplicates included), or None (rolled
