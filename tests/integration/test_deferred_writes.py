@@ -9,10 +9,21 @@ import uuid
 import pytest
 import support
 from events_factory import gescreend
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from jeugdhulp_common import outbox
-from jeugdhulp_common.db import add_to, defer_writes, insert_if_absent, insert_rows, make_engine, make_sessionmaker, update_row, upsert_row
+from jeugdhulp_common.db import (
+    add_to,
+    defer_writes,
+    insert_if_absent,
+    insert_rows,
+    make_engine,
+    make_sessionmaker,
+    send_deferred,
+    update_row,
+    upsert_row,
+)
 from jeugdhulp_common.tables import idempotency_table, outbox_table
 from signalering.adapters.rapportage_tables import rapportage_traject
 from signalering.adapters.tables import telling_table
@@ -123,3 +134,27 @@ async def test_deferred_upserts_give_the_same_rows_as_one_after_the_other() -> N
     assert by_mode["deferred"]["new"]["startdatum"] == dt.date(2024, 1, 2) and by_mode["deferred"]["new"]["aanmelding_ref"] is None
     assert by_mode["deferred"]["old"]["afrondingsredenen"] == ["A", "B"] and by_mode["deferred"]["old"]["aanmelding_ref"] == "before"
     assert by_mode["deferred"]["fresh"] == {**by_mode["deferred"]["fresh"], "aanmelding_ref": "kept", "blokkade_einde": "GEBLOKKEERD"}
+
+
+async def test_writes_sent_early_go_in_the_transaction_before_the_later_ones() -> None:
+    """send_deferred (a consumer batch's traced record) sends what was deferred so far inside the transaction; what is
+    deferred after it goes at commit, after it: the same rows as one after the other, nothing visible before the commit."""
+    engine = make_engine(support.database_url("signalering"))
+    sm = make_sessionmaker(engine)
+    ref = f"{uuid.uuid4().hex[:8]}-sent"
+    t = rapportage_traject
+    try:
+        async with sm.begin() as session:
+            defer_writes(session)
+            await upsert_row(session, t, {"ref": ref}, {"aanmelding_ref": "first", "blokkade_einde": "GEEN"})
+            await send_deferred(session)
+            assert (await session.execute(select(t.c.blokkade_einde).where(t.c.ref == ref))).scalar_one() == "GEEN"
+            await send_deferred(session)  # nothing pending: no statement
+            await upsert_row(session, t, {"ref": ref}, {"blokkade_einde": "GEBLOKKEERD"})
+            await insert_if_absent(session, t, {"ref": ref}, {"aanmelding_ref": "ignored: the row exists"})
+            assert (await session.execute(select(t.c.blokkade_einde).where(t.c.ref == ref))).scalar_one() == "GEEN"
+            assert await support.db_fetchval("signalering", "SELECT count(*) FROM rapportage_traject WHERE ref = $1", ref) == 0
+    finally:
+        await engine.dispose()
+    rows = await support.db_fetch("signalering", "SELECT aanmelding_ref, blokkade_einde FROM rapportage_traject WHERE ref = $1", ref)
+    assert [(r["aanmelding_ref"], r["blokkade_einde"]) for r in rows] == [("first", "GEBLOKKEERD")]

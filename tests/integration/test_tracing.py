@@ -76,3 +76,59 @@ async def test_post_span_and_consumer_process_span_share_one_trace_across_the_ho
     # No personal data in span attributes: the jongereRef, age and regio posted are not there.
     blob = str([s["attributes"] for s in spans])
     assert "ref-" not in blob and "WESTHOEK" not in blob
+
+
+async def test_a_traced_record_in_a_consumer_batch_has_its_database_work_in_its_own_trace_and_keeps_its_order(log_dir, tmp_path) -> None:
+    """Two records for the same report row in one poll of the signalering consumer: the first without a trace context,
+    the second with a sampled one. The second's inbox row and effect are database spans under its own process span (in
+    its trace), the first has no span of its own, and the row is as after the first, then the second."""
+    import datetime as dt
+
+    from events_factory import as_record
+    from jeugdhulp_common import topics
+    from jeugdhulp_common.contracts.traject import TrajectAfgerond
+    from jeugdhulp_common.contracts.vocabulary import AfrondingsReden
+    from signalering.domain.pseudoniem import bron_ref
+
+    traject_id = uuid.uuid4()
+    eerst = TrajectAfgerond(traject_id=traject_id, afgerond_op=dt.date(2024, 3, 1), redenen=[AfrondingsReden.ADEMRUIMTE_GECREEERD])
+    dan = TrajectAfgerond(traject_id=traject_id, afgerond_op=dt.date(2024, 4, 1), redenen=[AfrondingsReden.ADEMRUIMTE_GECREEERD])
+    trace_id, parent_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    key, value, headers = as_record(dan)
+    traced = (key, value, [*headers, ("traceparent", f"00-{trace_id}-{parent_id}-01".encode())])
+    await support.produce_raw(topics.TRAJECT_MICRO, [as_record(eerst), traced])  # one key: one partition, in this order
+
+    trace_file = tmp_path / "spans.jsonl"
+    consumer = support.ServiceProcess("signalering", "consume", log_dir=log_dir, env={"JH_TRACE_FILE": str(trace_file)}).start()
+    try:
+        await support.wait_for(
+            lambda: support.db_fetchval("signalering", "SELECT count(*) = 2 FROM inbox WHERE event_id = ANY($1)", [eerst.event_id, dan.event_id]),
+            timeout=60,
+            what="both records processed",
+        )
+        consumer.assert_running()
+    finally:
+        consumer.stop()
+
+    spans = support.read_spans(trace_file)
+    by_id = {s["span_id"]: s for s in spans}
+    (process,) = [s for s in spans if s["kind"] == "CONSUMER" and s["attributes"].get("messaging.message.id") == str(dan.event_id)]
+    assert process["trace_id"] == trace_id and process["parent_span_id"] == parent_id
+    assert not [s for s in spans if s["attributes"].get("messaging.message.id") == str(eerst.event_id)]
+
+    def below(span: dict) -> bool:
+        while span.get("parent_span_id") in by_id:
+            span = by_id[span["parent_span_id"]]
+            if span is process:
+                return True
+        return False
+
+    db = [s for s in spans if s["kind"] == "CLIENT" and below(s)]
+    assert all(s["trace_id"] == trace_id for s in db)
+    statements = [str(s["attributes"].get("db.statement", s["name"])) for s in db]
+    assert any("INSERT INTO inbox" in q for q in statements), statements
+    assert any("rapportage_traject" in q for q in statements), statements
+
+    salt = await support.db_fetchval("signalering", "SELECT waarde FROM signalering_geheim WHERE naam = 'traject_ref_salt'")
+    afgerond = await support.db_fetchval("signalering", "SELECT afgerond_op FROM rapportage_traject WHERE ref = $1", bron_ref("traject", traject_id, salt))
+    assert afgerond == dan.afgerond_op

@@ -17,6 +17,7 @@ import functools
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -28,25 +29,49 @@ Document = dict[str, Any]
 
 def naar_json(waarde: Any) -> Any:
     """A JSON-safe value (dicts, lists, str, numbers, bools, None) for ``waarde``."""
-    if waarde is None or isinstance(waarde, (str, int, float, bool)) and not isinstance(waarde, enum.Enum):
-        return waarde
-    if isinstance(waarde, BaseModel):
-        return waarde.model_dump(mode="json")
-    if dataclasses.is_dataclass(waarde) and not isinstance(waarde, type):
-        return {f.name: naar_json(getattr(waarde, f.name)) for f in _velden(type(waarde))}
-    if isinstance(waarde, enum.Enum):
-        return waarde.value
-    if isinstance(waarde, uuid.UUID):
-        return str(waarde)
-    if isinstance(waarde, (dt.date, dt.datetime)):
-        return waarde.isoformat()
-    if isinstance(waarde, dict):
-        return {str(naar_json(k)): naar_json(v) for k, v in waarde.items()}
-    if isinstance(waarde, (set, frozenset)):
-        return sorted(naar_json(v) for v in waarde)
-    if isinstance(waarde, (list, tuple)):
-        return [naar_json(v) for v in waarde]
-    raise TypeError(f"cannot store a {type(waarde).__name__}")
+    return _omzetter(type(waarde))(waarde)
+
+
+@functools.cache
+def _omzetter(tp: type) -> Callable[[Any], Any]:  # noqa: PLR0911 - one branch per kind of type
+    """How a value of exactly type ``tp`` becomes JSON-safe: decided once per type (a consumer stores aggregates per
+    record), by the type's kind in this order."""
+    if tp is type(None) or issubclass(tp, (str, int, float, bool)) and not issubclass(tp, enum.Enum):
+        return _zoals_het_is
+    if issubclass(tp, BaseModel):
+        return _model
+    if dataclasses.is_dataclass(tp):
+        namen = tuple(f.name for f in _velden(tp))
+        return lambda waarde: {naam: naar_json(getattr(waarde, naam)) for naam in namen}
+    if issubclass(tp, enum.Enum):
+        return _enum_waarde
+    if issubclass(tp, uuid.UUID):
+        return str
+    if issubclass(tp, (dt.date, dt.datetime)):
+        return _iso
+    if issubclass(tp, dict):
+        return lambda waarde: {str(naar_json(k)): naar_json(v) for k, v in waarde.items()}
+    if issubclass(tp, (set, frozenset)):
+        return lambda waarde: sorted(naar_json(v) for v in waarde)
+    if issubclass(tp, (list, tuple)):
+        return lambda waarde: [naar_json(v) for v in waarde]
+    raise TypeError(f"cannot store a {tp.__name__}")
+
+
+def _zoals_het_is(waarde: Any) -> Any:
+    return waarde
+
+
+def _model(waarde: BaseModel) -> Any:
+    return waarde.model_dump(mode="json")
+
+
+def _enum_waarde(waarde: enum.Enum) -> Any:
+    return waarde.value
+
+
+def _iso(waarde: dt.date) -> str:
+    return waarde.isoformat()
 
 
 def laad(cls: type[T], data: Document) -> T:

@@ -11,9 +11,11 @@ in partition order:
 3. after the transaction committed, the record's offset may be committed.
 
 A batch (a lone record too) first runs as ONE transaction: the inbox rows of all its records (one statement) and
-every record's effect, in one ``process`` span of the batch; a record whose headers carry a sampled trace context gets
-its own ``process`` span, child of that context. The handlers' deferrable writes (``jeugdhulp_common.db``) are merged
-and sent at the commit. If anything in it fails (a record that cannot be decoded, a handler
+every record's effect, in one ``process`` span of the batch. The handlers' deferrable writes (``jeugdhulp_common.db``)
+are merged and sent at the commit. A record whose headers carry a sampled trace context (in a process that records
+spans) is applied in that transaction as in step 2, in its own ``process`` span, child of that context: its inbox row,
+its effect and its deferred writes are sent inside that span (after the batch's earlier writes), so its trace shows its
+database work; the others cost no span, context or statement of their own. If anything in it fails (a record that cannot be decoded, a handler
 error, the database away), the transaction rolls back and the batch is processed again record by record as
 described above, so a poison record goes alone to the dead-letter topic and the others take effect.
 
@@ -32,25 +34,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jeugdhulp_common.db import defer_writes
+from jeugdhulp_common.db import defer_writes, send_deferred
 from jeugdhulp_common import metrics
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.outbox import inbox_table
 from jeugdhulp_common.topics import dead_letter_topic
-from jeugdhulp_common.tracing import context_from, tracer
+from jeugdhulp_common.tracing import context_from, recording, sampled_context, tracer
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,17 @@ class MessageMeta:
 
 
 Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
+
+@contextmanager
+def _attached(context: Context) -> Iterator[None]:
+    """``context`` (a record's own trace context, extracted from its headers) as the current one: a traced record in a batch
+    runs in it, out of the batch's span and its suppression of instrumentation."""
+    token = otel_context.attach(context)
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
+
 
 class _Rebalance(ConsumerRebalanceListener):
     def __init__(self, owner: EventConsumer) -> None:
@@ -192,59 +207,64 @@ class EventConsumer:
                 await self.process(record)
                 self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
             return
-        for record in records:
-            self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        last: dict[tuple[str, int], int] = {}
+        for record in records:  # in partition order: the last offset per partition
+            last[record.topic, record.partition] = record.offset
+        for (topic, partition), offset in last.items():
+            self._pending[TopicPartition(topic, partition)] = offset + 1
 
     async def _apply_batch(self, records: list[ConsumerRecord]) -> int | None:
         """One transaction for the whole batch: the number of records handled (duplicates included), or None (rolled
         back, nothing done) when any record is not simply applicable.
 
-        Per record only what the record needs: its decoding, its handler, and a ``process`` span only when it carries a
-        sampled trace context (its trace is kept whole). The rest of the batch is covered by one ``process`` span of the
-        batch; the inbox rows go in one statement, the counters are incremented once per batch."""
-        decoded: list[tuple[ConsumerRecord, dict[str, str], Event]] = []
+        Per record only what the record needs: its decoding and its handler. The inbox rows of the batch go in one
+        statement, its handlers' deferred writes in the commit, the counters are incremented once per batch, all under the
+        batch's one ``process`` span. A record with a sampled trace context (when this process records spans at all) is
+        applied as in the record-by-record path, inside its own ``process`` span, child of that context: its inbox row, its
+        effect and its deferred writes are sent there (after the batch's writes so far, so the effects keep their order),
+        and its trace is kept whole. Records without one cost no span, no context and no statement of their own."""
+        handlers = self.handlers
+        traced_here = recording()
+        decoded: list[tuple[ConsumerRecord, dict[str, str], Event, Context | None]] = []
         for record in records:
             headers = headers_dict(record.headers)
             try:
-                decoded.append((record, headers, decode(record.value, headers, topic=record.topic)))
+                ev = decode(record.value, headers, topic=record.topic)
             except DecodeError:
                 return None  # poison: the record-by-record path dead-letters it
-        handled = [(record, headers, ev) for record, headers, ev in decoded if type(ev) in self.handlers]
+            decoded.append((record, headers, ev, sampled_context(headers) if traced_here else None))
         started = time.perf_counter()
         counts: dict[tuple[str, str, bool], int] = {}
+        handled = 0
         try:
             with self._batch_span(records) as batch_span:
                 async with self.sessionmaker() as session:  # closing it uncommitted rolls back
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
-                    with suppress_instrumentation():  # the batch's own statements; a traced record's effect is traced in its span
-                        fresh = await self._claim(session, handled)
-                    for record, headers, ev in handled:
-                        event_id = str(ev.event_id)
-                        duplicate = event_id not in fresh
-                        fresh.discard(event_id)  # the same event twice in one batch: the second is a redelivery
-                        key = (record.topic, ev.event_type, duplicate)
-                        counts[key] = counts.get(key, 0) + 1
-                        if duplicate:
-                            continue
-                        handler = self.handlers[type(ev)]
-                        meta = MessageMeta(record.topic, record.partition, record.offset, headers)
-                        parent = context_from(headers)
-                        if trace.get_current_span(parent).get_span_context().trace_flags.sampled:
-                            # No exception details on this span (they may quote data): the record-by-record retry records the error.
-                            with self._span(record, headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
-                                span.set_attribute("jeugdhulp.batch", True)
-                                await handler(session, ev, meta)
-                        else:
-                            with suppress_instrumentation():
-                                await handler(session, ev, meta)
-                    for record, headers, ev in decoded:
-                        if type(ev) not in self.handlers and trace.get_current_span(context_from(headers)).get_span_context().trace_flags.sampled:
-                            # Not this service's event, seen and skipped: its trace still shows every group that read it.
-                            with self._span(record, headers, context=context_from(headers)) as span:
-                                span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.ignored": True})
-                    with suppress_instrumentation():
+                    with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
+                        fresh = await self._claim(session, [ev for _, _, ev, parent in decoded if parent is None and type(ev) in handlers])
+                        for record, headers, ev, parent in decoded:
+                            handler = handlers.get(type(ev))
+                            if handler is None:
+                                if parent is not None:
+                                    # Not this service's event, seen and skipped: its trace still shows every group that read it.
+                                    with _attached(parent), self._span(record, headers, context=parent) as span:
+                                        span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.ignored": True})
+                                continue
+                            handled += 1
+                            meta = MessageMeta(record.topic, record.partition, record.offset, headers)
+                            if parent is None:
+                                duplicate = ev.event_id not in fresh
+                                fresh.discard(ev.event_id)  # the same event twice in one batch: the second is a redelivery
+                                if not duplicate:
+                                    await handler(session, ev, meta)
+                            else:
+                                await send_deferred(session)  # the batch's earlier effects first
+                                duplicate = await self._apply_traced(session, record, handler, ev, meta, parent)
+                            key = (record.topic, ev.event_type, duplicate)
+                            counts[key] = counts.get(key, 0) + 1
                         await session.commit()
-                batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
+                if batch_span.is_recording():
+                    batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the record-by-record path classifies, retries or dead-letters
@@ -255,19 +275,32 @@ class EventConsumer:
             (metrics.DUPLICATES if duplicate else metrics.CONSUMED).labels(topic, event_type).inc(n)
         metrics.BATCH_SECONDS.observe(elapsed)
         metrics.BATCH_RECORDS.observe(len(records))
-        return len(handled)
+        return handled
 
-    async def _claim(self, session: AsyncSession, handled: list[tuple[ConsumerRecord, dict[str, str], Event]]) -> set:
-        """The inbox rows of the batch in one statement (one prepared statement whatever the batch size): the ids (as text) not
-        seen before."""
-        if not handled:
+    async def _apply_traced(
+        self, session: AsyncSession, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
+    ) -> bool:
+        """A traced record in a batch's transaction, in its own trace's context (its statements traced), as :meth:`_apply`:
+        its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
+        # No exception details on this span (they may quote data): the record-by-record retry records the error.
+        with _attached(parent), self._span(record, meta.headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
+            duplicate = not await self._claim(session, [ev])
+            span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.duplicate": duplicate})
+            if not duplicate:
+                await handler(session, ev, meta)
+                await send_deferred(session)
+        return duplicate
+
+    async def _claim(self, session: AsyncSession, events: list[Event]) -> set:
+        """The inbox rows of ``events`` in one statement (one prepared statement whatever their number): the event ids
+        (UUIDs) not seen before."""
+        if not events:
             return set()
         conn = await session.connection()
         result = await conn.exec_driver_sql(
-            INBOX_CLAIM,
-            ([ev.event_id for _, _, ev in handled], [ev.event_type for _, _, ev in handled], [record.topic for record, _, _ in handled]),
+            INBOX_CLAIM, ([ev.event_id for ev in events], [ev.event_type for ev in events], [ev.topic for ev in events])
         )
-        return {str(row[0]) for row in result}
+        return {row[0] for row in result}
 
     def _batch_span(self, records: list[ConsumerRecord]):  # noqa: ANN202 - a span context manager
         topics = sorted({r.topic for r in records})

@@ -301,16 +301,31 @@ def _flush_upserts(session: Session, pending: _Pending) -> None:
                 conn.exec_driver_sql(sql, tuple(driver_values(conn.dialect, table, columns, chunk)))
 
 
-@event.listens_for(Session, "before_commit")
-def _flush_deferred(session: Session) -> None:
-    # Runs inside AsyncSession.commit's greenlet, so the synchronous execute below awaits the driver.
-    pending: _Pending | None = session.info.pop(_DEFERRED, None)
-    if pending is not None and (pending.inserts or pending.updates or pending.additions):
+def _send(session: Session, pending: _Pending) -> None:
+    # Runs in a greenlet (AsyncSession.commit's or run_sync's), so the synchronous executes below await the driver.
+    if pending.inserts or pending.updates or pending.additions:
         stmt = pending.statement()
         conn = session.connection()
         conn.exec_driver_sql(stmt.sql, stmt.args(pending.params(), conn.dialect))
-    if pending is not None and pending.upserts:
+    if pending.upserts:
         _flush_upserts(session, pending)
+
+
+async def send_deferred(session: AsyncSession) -> None:
+    """Send the writes deferred so far now, in the session's transaction; later ones stay deferred to the commit (a
+    consumer batch sends a traced record's writes inside that record's span, after the batch's earlier writes)."""
+    info = session.sync_session.info
+    pending: _Pending | None = info.get(_DEFERRED)
+    if pending is not None and (pending.inserts or pending.updates or pending.additions or pending.upserts):
+        info[_DEFERRED] = _Pending()
+        await session.run_sync(_send, pending)
+
+
+@event.listens_for(Session, "before_commit")
+def _flush_deferred(session: Session) -> None:
+    pending: _Pending | None = session.info.pop(_DEFERRED, None)
+    if pending is not None:
+        _send(session, pending)
 
 
 @event.listens_for(Session, "after_rollback")

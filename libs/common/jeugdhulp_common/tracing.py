@@ -178,5 +178,31 @@ def context_from(carrier: Mapping[str, str]) -> otel_context.Context:
     return propagate.extract({k: v for k, v in carrier.items() if k in _TRACE_HEADERS})
 
 
+_recording: tuple[object, bool] | None = None
+
+
+def recording() -> bool:
+    """Whether this process records spans at all: False when the installed tracer provider samples nothing (no exporter
+    configured, see :func:`setup_tracing`) or is no SDK provider; then every span is a non-recording one."""
+    global _recording  # noqa: PLW0603
+    provider = trace.get_tracer_provider()
+    if _recording is None or _recording[0] is not provider:
+        _recording = (provider, isinstance(provider, TracerProvider) and provider.sampler is not ALWAYS_OFF)
+    return _recording[1]
+
+
+_SAMPLED_FLAG_DIGITS = frozenset("13579bdfBDF")
+
+
+def sampled_context(carrier: Mapping[str, str]) -> otel_context.Context | None:
+    """The trace context in ``carrier`` (message headers) when it is sampled, else None. The flags are read from the
+    ``traceparent`` text first, so a record without a sampled context costs no extraction."""
+    traceparent = carrier.get("traceparent")
+    if not traceparent or traceparent[-1] not in _SAMPLED_FLAG_DIGITS:
+        return None
+    context = context_from(carrier)
+    return context if trace.get_current_span(context).get_span_context().trace_flags.sampled else None
+
+
 def strip_trace_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k not in _TRACE_HEADERS}

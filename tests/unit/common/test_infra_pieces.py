@@ -94,3 +94,30 @@ def test_logged_exceptions_carry_type_and_frames_but_not_their_message() -> None
     assert line["exc_type"] == "RuntimeError"
     assert "builtins.ValueError" in line["exc_stack"] and "test_infra_pieces.py" in line["exc_stack"]
     assert "Peeters" not in json.dumps(line)
+
+
+def test_sampled_context_only_for_a_sampled_well_formed_traceparent() -> None:
+    from jeugdhulp_common.tracing import sampled_context
+
+    trace_id, span_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    context = sampled_context({"traceparent": f"00-{trace_id}-{span_id}-01", "ce_id": "x"})
+    assert context is not None
+    parent = trace.get_current_span(context).get_span_context()
+    assert (format(parent.trace_id, "032x"), format(parent.span_id, "016x")) == (trace_id, span_id) and parent.is_remote
+    assert sampled_context({"traceparent": f"00-{trace_id}-{span_id}-00"}) is None  # not sampled: not even extracted
+    assert sampled_context({"traceparent": f"00-{'0' * 32}-{span_id}-01"}) is None  # invalid trace id
+    assert sampled_context({"traceparent": "garbage-1"}) is None
+    assert sampled_context({}) is None
+
+
+def test_recording_follows_the_installed_provider(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+
+    from jeugdhulp_common import tracing
+
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: TracerProvider(sampler=ALWAYS_OFF))
+    assert tracing.recording() is False  # no exporter configured: setup_tracing samples nothing
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: TracerProvider())
+    assert tracing.recording() is True
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: trace.NoOpTracerProvider())
+    assert tracing.recording() is False

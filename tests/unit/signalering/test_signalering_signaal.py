@@ -32,7 +32,7 @@ from signalering.domain import (
     signalen_uit_overleg,
     traject_ref,
 )
-from signalering.domain.pseudoniem import afgeleide_id, signaal_ref
+from signalering.domain.pseudoniem import afgeleide_id, bron_ref, signaal_ref
 
 S, A = SignaalStatus, SignaalActie
 ANDER_SALT = b"another-salt-of-32-bytes-9876543"
@@ -309,6 +309,18 @@ def test_traject_ref_vraagt_een_voldoende_lang_salt() -> None:
         traject_ref(uuid.uuid4(), b"kort")
     with pytest.raises(TypeError):
         traject_ref(uuid.uuid4(), "string-is-geen-bytes-0123456789")  # type: ignore[arg-type]
+
+
+def test_bron_ref_is_de_traject_ref_van_de_uuid5_van_soort_en_id(salt: bytes) -> None:
+    # The report read model's refs (stored rows): the same values as traject_ref(uuid.uuid5(...)), for many ids.
+    for soort in ("aanmelding", "traject"):
+        for _ in range(500):
+            id_ = uuid.uuid4()
+            verwacht = traject_ref(uuid.uuid5(uuid.NAMESPACE_URL, f"jeugdhulp:{soort}:{id_}"), salt)
+            assert bron_ref(soort, id_, salt) == verwacht
+    assert bron_ref("aanmelding", id_, salt) != bron_ref("traject", id_, salt)
+    with pytest.raises(ValueError):
+        bron_ref("traject", id_, b"kort")
 
 
 def test_nu_moet_tijdzone_hebben(maak_overleg: Callable[..., SamenwerkingsoverlegGehoudenV2], salt: bytes) -> None:

@@ -289,7 +289,7 @@ class Geheimen(Repository[Any]):
 
 async def salt(session: AsyncSession) -> bytes:
     """The salt, in a session that is not a unit of work's (the report read model's handlers)."""
-    return await Geheimen(session).salt()
+    return Geheimen._salt if Geheimen._salt is not None else await Geheimen(session).salt()  # noqa: SLF001 - read once per process
 
 
 async def tel(session: AsyncSession, bron: str, code: str, jaar: int) -> None:

@@ -30,6 +30,21 @@ def traject_ref(traject_id: uuid.UUID, salt: bytes) -> str:
     return hmac.new(_controleer(salt), str(traject_id).encode(), hashlib.sha256).hexdigest()
 
 
+_URL_NAMESPACE = uuid.NAMESPACE_URL.bytes
+
+
+def bron_ref(soort: str, id_: uuid.UUID, salt: bytes) -> str:
+    """The report read model's ref of a micro id (an aanmelding or a traject): :func:`traject_ref` of
+    ``uuid5(NAMESPACE_URL, "jeugdhulp:<soort>:<id>")``, so the kinds never collide. The uuid5's text is formed straight
+    from its SHA-1 digest, as :func:`uuid.uuid5` forms it (version 5, RFC 4122 variant), without the UUID object: a
+    rebuild computes one or two per record."""
+    digest = bytearray(hashlib.sha1(_URL_NAMESPACE + f"jeugdhulp:{soort}:{id_}".encode()).digest()[:16])  # noqa: S324 - uuid5 is SHA-1
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return hmac.new(_controleer(salt), f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode(), hashlib.sha256).hexdigest()
+
+
 def afgeleide_id(salt: bytes, soort: str, *delen: str) -> uuid.UUID:
     """A deterministic UUID derived from micro identifiers, keyed with the salt.
 

@@ -104,10 +104,11 @@ class Signaal(Aggregaat):
 
     @classmethod
     def uit_kandidaat(
-        cls, signaal_id: uuid.UUID, overleg: Overleg, kandidaat: KandidaatSignaal
+        cls, signaal_id: uuid.UUID, overleg: Overleg, kandidaat: KandidaatSignaal, identificerend: IdentificerendeGegevens | None = None
     ) -> Signaal:
         """A CONCEPT from one candidate of a samenwerkingsoverleg (§6 step 1, §7 q5a–5f, 7a–7b). Emits nothing:
-        a concept is internal until a person releases it."""
+        a concept is internal until a person releases it. ``identificerend``: the overleg's, when already converted (the
+        candidates of one overleg share it)."""
         return cls(
             signaal_id=signaal_id,
             soort=kandidaat.soort,
@@ -117,7 +118,7 @@ class Signaal(Aggregaat):
             tekst=kandidaat.tekst,
             traject_id=overleg.traject_id,
             # version 3 carries no names (traject masked them); older versions still bring theirs for the gate
-            identificerend=IdentificerendeGegevens.model_validate(overleg.identificerend.model_dump()),
+            identificerend=identificerend if identificerend is not None else _identificerend(overleg),
             thema_voorstellen=list(overleg.thema_voorstellen),
         )
 
@@ -231,13 +232,22 @@ class Signaal(Aggregaat):
         return nieuw
 
 
+def _identificerend(overleg: Overleg) -> IdentificerendeGegevens:
+    """What the gate of a concept from ``overleg`` must recognise: versions 1 and 2 carry it as is (a frozen model), version
+    3 without names (validated into the older form, every field given: no default copied)."""
+    gegevens = overleg.identificerend
+    if isinstance(gegevens, IdentificerendeGegevens):
+        return gegevens
+    return IdentificerendeGegevens.model_validate({"namen": [], **dict(gegevens)})
+
+
 def signalen_uit_overleg(overleg: Overleg, *, salt: bytes) -> list[Signaal]:
     """One CONCEPT per ``KandidaatSignaal`` of a samenwerkingsoverleg. The ids are derived from the overleg id
     and the candidate's position with the salt (:func:`afgeleide_id`): consuming the same message twice gives
     the same signals, and the released id cannot be linked back to the micro overleg."""
+    identificerend = _identificerend(overleg)
+    overleg_id = str(overleg.overleg_id)
     return [
-        Signaal.uit_kandidaat(
-            afgeleide_id(salt, "signaal", str(overleg.overleg_id), str(i), kandidaat.vraag_id), overleg, kandidaat
-        )
+        Signaal.uit_kandidaat(afgeleide_id(salt, "signaal", overleg_id, str(i), kandidaat.vraag_id), overleg, kandidaat, identificerend)
         for i, kandidaat in enumerate(overleg.kandidaat_signalen)
     ]

@@ -46,7 +46,7 @@ from signalering.adapters.tables import (
     tafel_table,
     thema_table,
 )
-from signalering.domain.pseudoniem import traject_ref
+from signalering.domain.pseudoniem import bron_ref
 from signalering.domain.rapportage import AanmeldingFeit, Periode, Rapport, TrajectFeit, Trechter, bereken
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _dag(moment: dt.datetime) -> dt.date:
 
 
 async def _ref(session: AsyncSession, soort: str, id_: uuid.UUID) -> str:
-    return traject_ref(uuid.uuid5(uuid.NAMESPACE_URL, f"jeugdhulp:{soort}:{id_}"), await repo.salt(session))
+    return bron_ref(soort, id_, await repo.salt(session))
 
 
 _FEITEN = {"aanmelding": rapportage_aanmelding, "traject": rapportage_traject}
