@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer, errors
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import delete, func, select, text, tuple_, update
+from sqlalchemy import delete, func, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.db import insert_rows
@@ -135,6 +135,24 @@ def is_unpublishable(exc: BaseException) -> bool:
     return isinstance(exc, UNPUBLISHABLE)
 
 
+# The relay's statements as plain SQL (prepared once per connection; no statement built per poll).
+# The advisory lock and the claim in one round trip: the lock is a one-time filter (an InitPlan) evaluated before any row
+# is read or locked, so a relay that does not get it claims nothing (and returns 0, as when there is nothing to do).
+# set_config: this transaction's commit (marking rows published or parked) does not wait for the WAL flush; if a database
+# crash loses the mark, the rows are published again, duplicates the consumers' inbox absorbs (as after a relay crash
+# between the ack and the commit). The flush would otherwise compete with the consumers' commits for the disk.
+CLAIM_SQL = """
+SELECT id, topic, key, headers, payload, set_config('synchronous_commit', 'off', true)
+FROM outbox
+WHERE (SELECT pg_try_advisory_xact_lock($1)) AND published_at IS NULL AND parked_at IS NULL
+  AND (topic, key) NOT IN (SELECT topic, key FROM outbox WHERE published_at IS NULL AND parked_at IS NOT NULL)
+ORDER BY id
+LIMIT $2
+FOR UPDATE SKIP LOCKED
+"""
+MARK_PUBLISHED_SQL = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -199,19 +217,7 @@ class OutboxRelay:
         parked and the rest of its key waits behind it (here and in later batches); every other key goes on."""
         o = outbox_table.c
         async with self.engine.begin() as conn:
-            # The lock and the claim in one round trip: the lock is a one-time filter evaluated before any row is read
-            # or locked, so a relay that does not get it claims nothing (and returns 0, as when there is nothing to do).
-            locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)).scalar_subquery()
-            parked_keys = select(o.topic, o.key).where(o.published_at.is_(None), o.parked_at.is_not(None))
-            rows = (
-                await conn.execute(
-                    select(o.id, o.topic, o.key, o.headers, o.payload)
-                    .where(locked, o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).not_in(parked_keys))
-                    .order_by(o.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = (await conn.exec_driver_sql(CLAIM_SQL, (RELAY_LOCK_ID, self.batch_size))).all()
             if not rows:
                 return 0
             self._highest_claimed = max(self._highest_claimed, rows[-1].id)
@@ -236,13 +242,8 @@ class OutboxRelay:
                     else:
                         published.append(row)
                 queues = {k: q for k, q in queues.items() if q}
-            if published or parked:
-                # Marking rows published (or parked) need not wait for the WAL flush: if a database crash loses the mark,
-                # the rows are published again, duplicates the consumers' inbox absorbs (as after a relay crash between
-                # the ack and the commit). The flush would otherwise compete with the consumers' commits on the disk.
-                await conn.execute(text("SET LOCAL synchronous_commit TO off"))
             if published:
-                await conn.execute(update(outbox_table).where(o.id.in_([r.id for r in published])).values(published_at=func.now()))
+                await conn.exec_driver_sql(MARK_PUBLISHED_SQL, ([r.id for r in published],))
             for row, exc in parked:
                 reason = f"{type(exc).__name__}: {exc}"[:500]
                 await conn.execute(update(outbox_table).where(o.id == row.id).values(parked_at=func.now(), parked_reason=reason))
