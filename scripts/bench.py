@@ -13,7 +13,8 @@
   aiokafka produce → consume round trip on the same broker (both with default settings);
 * projection rebuild: a fresh signalering consumer building its projections from a large event log, against a raw
   aiokafka consumer reading and JSON-decoding the same records (both from the first record to the last);
-* memory: resident set size of each service process, idle and after load, and of the whole stack.
+* memory: resident set size of each service process, idle and after load (signalering also after its
+  de-identification gate has worked on candidate signals), and of the whole stack.
 
 No figure here is a pass/fail threshold: read them as ratios. The machine and the broker are shared by both
 sides of each ratio.
@@ -490,13 +491,71 @@ def stack_rss() -> dict[str, int]:
     return out
 
 
+# Candidate signal texts for signalering's de-identification gate: identifying ones of several kinds and clean ones.
+_GATE_TEKSTEN = (
+    "{naam} uit Sint-Niklaas wachtte acht maanden op een plaats in een leefgroep.",
+    "Mama van {naam} belde naar 0470 12 34 56 maar kreeg geen antwoord van de dienst.",
+    "De jongere (15 jaar) woont in de Kerkstraat 12 te Ieper en zag niemand van het CLB.",
+    "Mail naar {voornaam}.peeters@telenet.be bleef onbeantwoord na de crisisopname op 3 maart 2024.",
+    "Wachtlijsten blokkeren de overgang naar een passend aanbod.",
+    "Geen gedeelde zorg tussen verblijf en context na een crisisopname.",
+)
+_GATE_NAMEN = ("Lisa Vermeulen", "Jonas De Smet", "Amira El Amrani", "Wout Claes", "Fien Maes", "Yusuf Demir")
+
+
+async def signalering_after_gate(proc: support.ServiceProcess, overleggen: int = 30) -> int:
+    """Make the signalering process de-identify text as it does in use: samenwerkingsoverleggen with candidate
+    signals (identifying and clean) consumed from the broker, the CONCEPT queue read page by page (every text
+    masked by the detector), each signal read and its release tried (the gate: refused while personal data is
+    found); then its resident set (KiB)."""
+    import datetime as dt
+
+    from jeugdhulp_common.contracts.traject import IdentificerendeKenmerken, KandidaatSignaal, SamenwerkingsoverlegGehouden
+    from jeugdhulp_common.contracts.vocabulary import OverlegSoort, RegioELZ, SignaalSoort
+
+    key = await create_credential({"signalering": support.database_url("signalering")}, "BENCH-TEAM", [Toegangsrol.PLANMAKER])
+    records = []
+    for i in range(overleggen):
+        naam = _GATE_NAMEN[i % len(_GATE_NAMEN)]
+        teksten = [_GATE_TEKSTEN[(2 * i + j) % len(_GATE_TEKSTEN)].format(naam=naam, voornaam=naam.split()[0].lower()) for j in range(2)]
+        ev = SamenwerkingsoverlegGehouden(
+            traject_id=uuid.uuid4(), overleg_id=uuid.uuid4(), soort=OverlegSoort.SAMENWERKINGSOVERLEG_EINDE, datum=dt.date(2025, 3, 14),
+            kandidaat_signalen=[KandidaatSignaal(vraag_id=f"5{'ab'[j]}", soort=SignaalSoort.KNELPUNT, tekst=t) for j, t in enumerate(teksten)],
+            thema_voorstellen=["Contextbegeleiding"],
+            identificerend=IdentificerendeKenmerken(geboortedata=[dt.date(2011, 5, 17)], leeftijd=13, regio=RegioELZ.WESTHOEK),
+        )
+        records.append(as_record(ev))
+    await support.produce_raw(ev.topic, records)
+    async with httpx.AsyncClient(base_url=proc.url, headers={"Authorization": f"Bearer {key}"}, timeout=60) as c:
+        async def queue() -> list[dict] | None:
+            items: list[dict] = []
+            while True:
+                page = (await c.get("/signalen", params={"status": "CONCEPT", "limit": 50, "offset": len(items)})).raise_for_status().json()
+                items += page["items"]
+                if not page["items"] or len(items) >= page["total"]:
+                    return items if len(items) >= 2 * overleggen else None
+
+        concepten = await support.wait_for(queue, timeout=120, interval=0.5, what="signalering's concept signals")
+        refused = 0
+        for s in concepten:
+            (await c.get(f"/signalen/{s['signaalId']}")).raise_for_status()
+            refused += (await c.post(f"/signalen/{s['signaalId']}/vrijgeven")).status_code == 409
+        if not refused:
+            raise RuntimeError("the de-identification gate refused none of the identifying bench texts")
+    await asyncio.sleep(2)
+    return rss_kib(proc.proc.pid)
+
+
 async def services_idle_rss(log_dir: Path) -> dict[str, int]:
     procs = [support.ServiceProcess(s, "serve", log_dir=log_dir, port=support.free_port(), env=QUIET).start() for s in support.SERVICES]
     try:
         for p in procs:
             await p.wait_healthy()
         await asyncio.sleep(2)
-        return {f"{p.service} (serve, idle)": rss_kib(p.proc.pid) for p in procs}
+        out = {f"{p.service} (serve, idle)": rss_kib(p.proc.pid) for p in procs}
+        sig = next(p for p in procs if p.service == "signalering")
+        out["signalering (after de-identifying)"] = await signalering_after_gate(sig)
+        return out
     finally:
         for p in procs:
             p.stop()
@@ -610,7 +669,7 @@ async def main() -> int:
     if rss:
         print(f"\n{'resident memory':<40} {'MiB':>8}")
         for name, kib in rss.items():
-            flag = "  (limit 150 MiB: OVER)" if "idle" in name and kib > 150 * 1024 else ""
+            flag = "  (limit 150 MiB: OVER)" if ("idle" in name or "de-identifying" in name) and kib > 150 * 1024 else ""
             print(f"{name:<40} {kib / 1024:>8.1f}{flag}")
         if "memory" in parts:
             whole = sum(v for k, v in rss.items() if "idle" in k or k.startswith(("Kafka", "Postgres")))

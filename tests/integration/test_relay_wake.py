@@ -83,3 +83,35 @@ async def test_a_row_committed_just_after_a_batch_without_its_own_notification_i
         if tasks:
             await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
         await engine.dispose()
+
+
+async def test_after_a_batch_with_no_row_inserted_meanwhile_the_relay_waits_for_a_notification_not_polling() -> None:
+    """No follow-up polls when the outbox's id sequence has not gone past the batch: every later row's trigger
+    notifies. The relay then waits for a NOTIFY or its (here 30 s) poll; a row committed afterwards still goes at once."""
+    engine = make_engine(support.database_url(SERVICE))
+    sm = make_sessionmaker(engine)
+    listener = Listener(support.database_url(SERVICE))
+    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
+    try:
+        await support.wait_for(lambda: listener.connected, timeout=30, what="listener connected")
+        for _ in range(2):
+            ev = gescreend()
+            async with sm.begin() as session:
+                await outbox.add(session, [ev])
+            await support.wait_for(
+                lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", ev.event_id),
+                timeout=5,
+                interval=0.02,
+                what="the row published at once (NOTIFY)",
+            )
+            await support.wait_for(lambda: _waits_for_the_idle_poll(relay), timeout=5, interval=0.01, what="the relay idle until a NOTIFY or its 30 s poll")
+    finally:
+        stop.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout=30)
+        await engine.dispose()
+
+
+async def _waits_for_the_idle_poll(relay: OutboxRelay) -> bool:
+    return relay.next_poll_in == 30 and await _unpublished_is_zero()

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer, errors
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy import delete, func, select, tuple_, update
+from sqlalchemy import delete, func, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.db import insert_rows
@@ -135,6 +135,24 @@ def is_unpublishable(exc: BaseException) -> bool:
     return isinstance(exc, UNPUBLISHABLE)
 
 
+# The relay's statements as plain SQL (prepared once per connection; no statement built per poll).
+# The advisory lock and the claim in one round trip: the lock is a one-time filter (an InitPlan) evaluated before any row
+# is read or locked, so a relay that does not get it claims nothing (and returns 0, as when there is nothing to do).
+# set_config: this transaction's commit (marking rows published or parked) does not wait for the WAL flush; if a database
+# crash loses the mark, the rows are published again, duplicates the consumers' inbox absorbs (as after a relay crash
+# between the ack and the commit). The flush would otherwise compete with the consumers' commits for the disk.
+CLAIM_SQL = """
+SELECT id, topic, key, headers, payload, set_config('synchronous_commit', 'off', true)
+FROM outbox
+WHERE (SELECT pg_try_advisory_xact_lock($1)) AND published_at IS NULL AND parked_at IS NULL
+  AND (topic, key) NOT IN (SELECT topic, key FROM outbox WHERE published_at IS NULL AND parked_at IS NOT NULL)
+ORDER BY id
+LIMIT $2
+FOR UPDATE SKIP LOCKED
+"""
+MARK_PUBLISHED_SQL = "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])"
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -163,6 +181,8 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._last_purge = 0.0
         self.published = 0
+        self._highest_claimed = 0  # the highest outbox id this relay has claimed
+        self.next_poll_in: float | None = None  # seconds until the next poll unless woken (observable in tests)
 
     async def _get_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -197,21 +217,10 @@ class OutboxRelay:
         parked and the rest of its key waits behind it (here and in later batches); every other key goes on."""
         o = outbox_table.c
         async with self.engine.begin() as conn:
-            # The lock and the claim in one round trip: the lock is a one-time filter evaluated before any row is read
-            # or locked, so a relay that does not get it claims nothing (and returns 0, as when there is nothing to do).
-            locked = select(func.pg_try_advisory_xact_lock(RELAY_LOCK_ID)).scalar_subquery()
-            parked_keys = select(o.topic, o.key).where(o.published_at.is_(None), o.parked_at.is_not(None))
-            rows = (
-                await conn.execute(
-                    select(o.id, o.topic, o.key, o.headers, o.payload)
-                    .where(locked, o.published_at.is_(None), o.parked_at.is_(None), tuple_(o.topic, o.key).not_in(parked_keys))
-                    .order_by(o.id)
-                    .limit(self.batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            rows = (await conn.exec_driver_sql(CLAIM_SQL, (RELAY_LOCK_ID, self.batch_size))).all()
             if not rows:
                 return 0
+            self._highest_claimed = max(self._highest_claimed, rows[-1].id)
             queues: dict[tuple[str, str], list] = {}
             for row in rows:
                 queues.setdefault((row.topic, row.key), []).append(row)
@@ -234,7 +243,7 @@ class OutboxRelay:
                         published.append(row)
                 queues = {k: q for k, q in queues.items() if q}
             if published:
-                await conn.execute(update(outbox_table).where(o.id.in_([r.id for r in published])).values(published_at=func.now()))
+                await conn.exec_driver_sql(MARK_PUBLISHED_SQL, ([r.id for r in published],))
             for row, exc in parked:
                 reason = f"{type(exc).__name__}: {exc}"[:500]
                 await conn.execute(update(outbox_table).where(o.id == row.id).values(parked_at=func.now(), parked_reason=reason))
@@ -285,10 +294,24 @@ class OutboxRelay:
                 )
         return result.rowcount or 0
 
-    # After a batch, polls follow at growing intervals (5 ms, 10 ms, … up to the idle interval): the outbox trigger sends
-    # no NOTIFY for a row inserted while an older one is still unpublished (the relay is busy with it), and that row's
-    # transaction may commit just after the relay's next poll found nothing.
+    # After a batch, polls follow at growing intervals (5 ms, 10 ms, … up to the idle interval) when a row may have been
+    # inserted without a NOTIFY: the outbox trigger sends none for a row inserted while an older one is still unpublished
+    # (the relay is busy with it), and that row's transaction may commit just after the relay's next poll found nothing.
     FOLLOW_UP_FIRST_SECONDS = 0.005
+
+    async def _rows_beyond_claimed(self) -> bool:
+        """Whether the outbox's id sequence has gone past the highest id this relay claimed, read after the batch's commit.
+
+        A row whose NOTIFY the trigger left out was inserted while a row of this batch was still unpublished, so its id
+        was drawn before this batch's commit: the sequence shows it (sequences are not transactional) even while its
+        transaction is still open. If the sequence has not moved, every later row's trigger sees this batch published
+        and notifies: no follow-up poll is needed. (Ids drawn by a transaction that rolled back also count: then the
+        follow-ups run for nothing, as they always did.)"""
+        with suppress_instrumentation():
+            async with self.engine.connect() as conn:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")  # one round trip, no BEGIN/COMMIT
+                last = await conn.scalar(text("SELECT pg_sequence_last_value(pg_get_serial_sequence('outbox', 'id')::regclass)"))
+        return (last or 0) > self._highest_claimed
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Publish until ``stop`` is set. Errors (broker or database away) are retried with backoff."""
@@ -312,8 +335,16 @@ class OutboxRelay:
                     await self._drop_producer()
                     n = 0
                     backoff = min(max(backoff * 2, 0.5), self.max_backoff_seconds)
-                if n > 0:
-                    follow_up = self.FOLLOW_UP_FIRST_SECONDS
+                if 0 < n < self.batch_size and self.wake is not None:  # (without NOTIFY, follow-ups find every new row sooner)
+                    try:
+                        beyond = await self._rows_beyond_claimed()
+                    except asyncio.CancelledError:
+                        raise
+                    except Exception:  # noqa: BLE001 - then poll as if there were such rows
+                        beyond = True
+                    # Rows inserted meanwhile without a NOTIFY: poll again at once, then at growing intervals.
+                    follow_up = self.FOLLOW_UP_FIRST_SECONDS if beyond else None
+                    n = n if beyond else 0
                 if n < self.batch_size:
                     timeout = backoff if n == 0 else 0
                     if n == 0 and follow_up is not None and backoff == self.idle_seconds:
@@ -325,6 +356,7 @@ class OutboxRelay:
             await self._drop_producer()
 
     async def _idle(self, stop: asyncio.Event, timeout: float, *, wakeable: bool) -> None:
+        self.next_poll_in = timeout
         if timeout <= 0:
             await asyncio.sleep(0)
             return

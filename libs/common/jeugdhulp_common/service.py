@@ -298,7 +298,9 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
 
 async def _run_workers_only(defn: ServiceDefinition, rt: Runtime, tasks: list[BackgroundTask]) -> None:
     await prepare_topics(defn, rt.settings)
-    _settle_garbage_collector()  # as after the API's start-up: a consumer rebuilding a projection allocates per record
+    # As in `serve`: a relay or consumer process otherwise stops for a full collection of everything imported now and
+    # then (tens of ms on a quiet machine, hundreds on a busy one): the tail of the event hop.
+    _settle_garbage_collector()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -14,8 +14,10 @@ pickle) at install time: ``python -m signalering.deidentificatie build`` (run by
 ``SIGNALERING_DEIDENTIFICATIE_DIR`` (default: ``share/jeugdhulp-deidentificatie`` in the Python prefix, i.e.
 the virtualenv). Deduce's Dutch street list (150 000 Dutch street names, ~1 GiB in memory) and its list of
 Dutch healthcare institutions are replaced by the Flemish pattern for a street with a number and by the Flemish
-organisation list: the process stays at a few hundred MiB and loads in seconds. Loading never builds: a missing
-build is an error telling to run the build (:class:`DetectorNietGebouwd`). One :class:`Detector` per process
+organisation list. The build then replaces deduce's multi-token tries (a Python dict per token, ~45 MiB) by
+compact static tries (:mod:`.trie`, a few hundred KiB): the detector adds about 12 MiB to the process and loads
+in a fraction of a second. Loading never builds: a missing build (or one deduce redid itself, with full-size
+tries) is an error telling to run the build (:class:`DetectorNietGebouwd`). One :class:`Detector` per process
 (:func:`detector`), loaded at service start (the API's lifespan), never on a request.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Sequence
@@ -50,6 +53,7 @@ _SOORT_VAN_TAG = {
 # deduce annotators not used: Dutch BSN is no Belgian identifier (the rijksregisternummer rule replaces it);
 # deduce's age rule takes group ranges ("van 0 tot 25 jaar") for ages: the Flemish age rule replaces it.
 _UIT = frozenset({"bsn", "age"})
+_TRIEVORM = "compacte-trie-1"  # the form of the built tries (:class:`.trie.CompacteTrie`)
 _PRIORITEIT = 10  # the Flemish annotators win an overlap with deduce's generic ones (a phone number is no "id")
 
 
@@ -119,14 +123,42 @@ def _schrijf_bronnen(doel: Path) -> None:
     (voornamen / "items.txt").write_text("\n".join(_lees_lijst("voornamen.txt")) + "\n", encoding="utf-8")
 
 
+def _bouwversie(deduce) -> str:  # noqa: ANN001
+    """What a build is for: deduce's version and the form of its tries (a build of another is rebuilt)."""
+    return f"{deduce.__version__} {_TRIEVORM}"
+
+
+def _verdicht(cache: Path) -> None:
+    """Replace every docdeid ``LookupTrie`` in deduce's pickled lookup structures by a :class:`CompacteTrie`
+    (same items and matching pipeline, a fraction of the memory); the cache's own fields (deduce's version,
+    the time it was saved, which deduce compares with the lists' mtimes) stay as they are."""
+    from docdeid.ds.lookup import LookupTrie  # noqa: PLC0415
+
+    from signalering.deidentificatie.trie import CompacteTrie  # noqa: PLC0415
+
+    bestand = next(cache.glob("**/lookup_structs.pickle"))
+    with bestand.open("rb") as f:
+        inhoud = pickle.load(f)  # noqa: S301 - our own install-time build
+    structuren = inhoud["lookup_structs"]
+    for naam, structuur in list(structuren.items()):
+        if isinstance(structuur, LookupTrie) and not isinstance(structuur, CompacteTrie):
+            structuren[naam] = CompacteTrie.van(structuur)
+    tijdelijk = bestand.with_suffix(".tmp")
+    with tijdelijk.open("wb") as f:
+        pickle.dump(inhoud, f)
+    tijdelijk.replace(bestand)
+
+
 def bouw(pad: Path | None = None) -> Path:
-    """Install-time step: write the merged lists and build deduce's lookup structures (its pickle cache)."""
+    """Install-time step: write the merged lists, build deduce's lookup structures (its pickle cache) and
+    make its tries compact (:mod:`.trie`)."""
     pad = pad or map_pad()
     pad.mkdir(parents=True, exist_ok=True)
     _schrijf_bronnen(pad / "lookup")
     deduce = _importeer_deduce()
     deduce.Deduce(lookup_data_path=pad / "lookup", cache_path=pad / "lookup", build_lookup_structs=True)
-    (pad / "GEBOUWD").write_text(deduce.__version__ + "\n", encoding="utf-8")
+    _verdicht(pad / "lookup")
+    (pad / "GEBOUWD").write_text(_bouwversie(deduce) + "\n", encoding="utf-8")
     return pad
 
 
@@ -137,14 +169,24 @@ class Detector:
         pad = pad or map_pad()
         deduce = _importeer_deduce()
         gebouwd = pad / "GEBOUWD"
-        if not gebouwd.exists() or gebouwd.read_text(encoding="utf-8").strip() != deduce.__version__:
+        if not gebouwd.exists() or gebouwd.read_text(encoding="utf-8").strip() != _bouwversie(deduce):
             raise DetectorNietGebouwd(
                 f"the de-identification lookup structures are not built in {pad}: run "
                 "`python -m signalering.deidentificatie build` (part of `make install`)"
             )
         from signalering.deidentificatie.vlaams import ANNOTATOREN, PatroonAnnotator  # noqa: PLC0415
 
+        from docdeid.ds.lookup import LookupTrie  # noqa: PLC0415
+
+        from signalering.deidentificatie.trie import CompacteTrie  # noqa: PLC0415
+
         self._deduce = deduce.Deduce(lookup_data_path=pad / "lookup", cache_path=pad / "lookup")
+        if any(isinstance(s, LookupTrie) and not isinstance(s, CompacteTrie) for s in self._deduce.lookup_structs.values()):
+            # deduce rebuilt its cache itself (its lists changed after the build): full-size tries
+            raise DetectorNietGebouwd(
+                f"the de-identification lookup structures in {pad} are not the compact build: run "
+                "`python -m signalering.deidentificatie build` (part of `make install`)"
+            )
         groep = type(self._deduce.processors)()
         for naam, tag, zoek in ANNOTATOREN:
             # a tag of its own: docdeid's annotation set would merge it with an equal one of deduce's, priority lost
