@@ -142,3 +142,11 @@ class Aggregaat:
         """Return the pending events and forget them (the caller writes them to the outbox)."""
         out, self.events = self.events, []
         return out
+
+
+def eis_minstens(regels: object, minimum: int, *velden: str) -> None:
+    """A service's configured rules (its ``*Regels`` dataclass, in ``__post_init__``): each named field at least
+    ``minimum``, else a ``ValueError`` naming the field (the process refuses to start)."""
+    for veld in velden:
+        if getattr(regels, veld) < minimum:
+            raise ValueError(f"{veld} must be at least {minimum}")

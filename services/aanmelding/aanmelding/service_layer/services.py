@@ -148,20 +148,16 @@ async def instemming_vastleggen(
     scope: Iterable[InstemmingScope],
     instemming_id: uuid.UUID | None = None,
 ) -> tuple[Aanmelding, Instemming]:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.INSTEMMING_VASTLEGGEN.name) as a:
         i = a.instemming_vastleggen(door=door, op=op, scope=tuple(scope), nu=uow.klok.nu(), instemming_id=instemming_id)
-        uow.audit(AanmeldingActie.INSTEMMING_VASTLEGGEN.name, AGGREGAAT, aanmelding_id)
     return a, i
 
 
 async def instemming_intrekken(
     uow: AanmeldingUnitOfWork, aanmelding_id: uuid.UUID, instemming_id: uuid.UUID, *, op: dt.datetime
 ) -> tuple[Aanmelding, Instemming]:
-    async with uow:
-        a = await uow.aanmeldingen.get(aanmelding_id)
+    async with uow.wijziging("aanmeldingen", aanmelding_id, AanmeldingActie.INSTEMMING_INTREKKEN.name) as a:
         i = a.instemming_intrekken(instemming_id, op=op, nu=uow.klok.nu())
-        uow.audit(AanmeldingActie.INSTEMMING_INTREKKEN.name, AGGREGAAT, aanmelding_id)
     return a, i
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from jeugdhulp_common.domain import eis_minstens
+
 
 @dataclass(frozen=True)
 class SignaleringRegels:
@@ -23,12 +25,7 @@ class SignaleringRegels:
     minimum_celgrootte: int = 5
 
     def __post_init__(self) -> None:
-        if self.terugkerend_vanaf_trajecten < 1:
-            raise ValueError("terugkerend_vanaf_trajecten must be at least 1")
-        if self.actiepunt_herinnering_na_dagen < 1:
-            raise ValueError("actiepunt_herinnering_na_dagen must be at least 1")
-        if self.minimum_celgrootte < 1:
-            raise ValueError("minimum_celgrootte must be at least 1")
+        eis_minstens(self, 1, "terugkerend_vanaf_trajecten", "actiepunt_herinnering_na_dagen", "minimum_celgrootte")
 
 
 STANDAARD_REGELS = SignaleringRegels()

@@ -55,11 +55,9 @@ async def lees_signaal(uow: SignaleringUnitOfWork, signaal_id: uuid.UUID) -> Sig
 async def bewerk_signaal(
     uow: SignaleringUnitOfWork, signaal_id: uuid.UUID, *, tekst: str | None, levensdomeinen: list[str] | None, sectoren: list[Sector] | None
 ) -> Signaal:
-    async with uow:
-        signaal = await uow.signalen.get(signaal_id)
+    async with uow.wijziging("signalen", signaal_id, "BEWERKEN") as signaal:
         signaal.bewerk(tekst=tekst, levensdomeinen=levensdomeinen, sectoren=sectoren)
-        uow.audit("BEWERKEN", "Signaal", signaal_id)
-        return signaal
+    return signaal
 
 
 async def _koppel(uow: SignaleringUnitOfWork, signaal: Signaal, thema_ids: Sequence[uuid.UUID]) -> None:
@@ -71,21 +69,17 @@ async def _koppel(uow: SignaleringUnitOfWork, signaal: Signaal, thema_ids: Seque
 async def vrijgeven(uow: SignaleringUnitOfWork, signaal_id: uuid.UUID, thema_ids: Sequence[uuid.UUID]) -> Signaal:
     """Release (refused with PersoonsgegevensGevonden while the detector finds personal data), then link to the
     given themes, all in one transaction."""
-    async with uow:
-        signaal = await uow.signalen.get(signaal_id)
+    async with uow.wijziging("signalen", signaal_id, "VRIJGEVEN") as signaal:
         signaal.vrijgeven(salt=await uow.geheimen.salt(), nu=uow.klok.nu())
         if thema_ids:
             await _koppel(uow, signaal, thema_ids)
-        uow.audit("VRIJGEVEN", "Signaal", signaal_id)
-        return signaal
+    return signaal
 
 
 async def koppel(uow: SignaleringUnitOfWork, signaal_id: uuid.UUID, thema_ids: Sequence[uuid.UUID]) -> Signaal:
-    async with uow:
-        signaal = await uow.signalen.get(signaal_id)
+    async with uow.wijziging("signalen", signaal_id, "KOPPELEN") as signaal:
         await _koppel(uow, signaal, thema_ids)
-        uow.audit("KOPPELEN", "Signaal", signaal_id)
-        return signaal
+    return signaal
 
 
 # ------------------------------------------------------------------ themes
@@ -101,11 +95,9 @@ async def nieuw_thema(uow: SignaleringUnitOfWork, naam: str, subthemas: Sequence
 
 
 async def thema_naar_stuurgroep(uow: SignaleringUnitOfWork, thema_id: uuid.UUID) -> Thema:
-    async with uow:
-        thema = await uow.themas.get(thema_id)
+    async with uow.wijziging("themas", thema_id, "NAAR_STUURGROEP") as thema:
         thema.naar_stuurgroep(nu=uow.klok.nu(), regels=uow.regels)
-        uow.audit("NAAR_STUURGROEP", "Thema", thema_id)
-        return thema
+    return thema
 
 
 # ------------------------------------------------------------------ lerend netwerk
@@ -124,11 +116,9 @@ async def wijzig_sessie(
     uow: SignaleringUnitOfWork, sessie_id: uuid.UUID, actie: str, wijziging: Callable[[LerendNetwerkSessie], None]
 ) -> LerendNetwerkSessie:
     """A change of the session's content (a stelling, a post-it, the uitkomst): ``wijziging`` calls the domain."""
-    async with uow:
-        sessie = await uow.sessies.get(sessie_id)
+    async with uow.wijziging("sessies", sessie_id, actie) as sessie:
         wijziging(sessie)
-        uow.audit(actie, "LerendNetwerkSessie", sessie_id)
-        return sessie
+    return sessie
 
 
 async def houd_sessie(uow: SignaleringUnitOfWork, sessie_id: uuid.UUID) -> LerendNetwerkSessie:
@@ -146,12 +136,10 @@ async def houd_sessie(uow: SignaleringUnitOfWork, sessie_id: uuid.UUID) -> Leren
 
 
 async def annuleer_sessie(uow: SignaleringUnitOfWork, sessie_id: uuid.UUID) -> LerendNetwerkSessie:
-    async with uow:
-        sessie = await uow.sessies.get(sessie_id)
+    async with uow.wijziging("sessies", sessie_id, "ANNULEREN") as sessie:
         thema = await uow.themas.get(sessie.thema_id)
         sessie.annuleer(thema, nu=uow.klok.nu(), regels=uow.regels)
-        uow.audit("ANNULEREN", "LerendNetwerkSessie", sessie_id)
-        return sessie
+    return sessie
 
 
 # ------------------------------------------------------------------ netwerkforum
@@ -166,11 +154,9 @@ async def plan_forum(uow: SignaleringUnitOfWork, datum: dt.date, vorm: ForumVorm
 
 
 async def registreer_deelnemers(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, deelnemers: Sequence[ForumDeelnemer]) -> Forum:
-    async with uow:
-        forum = await uow.fora.get(forum_id)
+    async with uow.wijziging("fora", forum_id, "DEELNEMERS") as forum:
         forum.registreer_deelnemers(deelnemers)
-        uow.audit("DEELNEMERS", "Forum", forum_id)
-        return forum
+    return forum
 
 
 async def open_tafel(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, thema_id: uuid.UUID, subthemas: Sequence[str] | None) -> Discussietafel:
@@ -186,19 +172,17 @@ async def open_tafel(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, thema_id: 
 
 
 async def prioriteer(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, tafel_id: uuid.UUID, prioritering: Mapping[str, int]) -> Discussietafel:
-    async with uow:
-        tafel = (await uow.tafels.get(tafel_id)).aan_forum(forum_id)
+    async with uow.wijziging("tafels", tafel_id, "PRIORITEREN") as tafel:
+        tafel.aan_forum(forum_id)
         tafel.stel_prioritering_vast(prioritering, nu=uow.klok.nu())
-        uow.audit("PRIORITEREN", "Discussietafel", tafel_id)
-        return tafel
+    return tafel
 
 
 async def doelstelling(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, tafel_id: uuid.UUID, d: Doelstelling) -> Discussietafel:
-    async with uow:
-        tafel = (await uow.tafels.get(tafel_id)).aan_forum(forum_id)
+    async with uow.wijziging("tafels", tafel_id, "DOELSTELLING") as tafel:
+        tafel.aan_forum(forum_id)
         tafel.stel_doelstelling_vast(d)
-        uow.audit("DOELSTELLING", "Discussietafel", tafel_id)
-        return tafel
+    return tafel
 
 
 async def actiepunt_toevoegen(
@@ -229,23 +213,20 @@ async def actiepunt_toevoegen(
 
 
 async def rond_tafel_af(uow: SignaleringUnitOfWork, forum_id: uuid.UUID, tafel_id: uuid.UUID) -> Discussietafel:
-    async with uow:
-        tafel = (await uow.tafels.get(tafel_id)).aan_forum(forum_id)
+    async with uow.wijziging("tafels", tafel_id, "AFRONDEN") as tafel:
+        tafel.aan_forum(forum_id)
         tafel.rond_af(nu=uow.klok.nu())
-        uow.audit("AFRONDEN", "Discussietafel", tafel_id)
-        return tafel
+    return tafel
 
 
 async def actiepunt_actie(uow: SignaleringUnitOfWork, actiepunt_id: uuid.UUID, opdracht: ActiepuntOpdracht) -> Actiepunt:
     """OPNEMEN (OPEN → OPGENOMEN), OMZETTEN (→ OMGEZET) or TERUGKOPPELEN (→ TERUGGEKOPPELD + TerugkoppelingVerstuurd):
     the domain's table of actions decides."""
-    async with uow:
-        ap = await uow.actiepunten.get(actiepunt_id)
+    async with uow.wijziging("actiepunten", actiepunt_id, opdracht.actie.value) as ap:
         tk = behandel_actiepunt(ap, opdracht, terugkoppeling_id=uuid.uuid4(), nu=uow.klok.nu())
         if tk is not None:
             uow.terugkoppelingen.add(tk)
-        uow.audit(opdracht.actie.value, "Actiepunt", actiepunt_id)
-        return ap
+    return ap
 
 
 async def herinner_actiepunten(uow: SignaleringUnitOfWork, *, batch: int = 100) -> int:
@@ -294,8 +275,6 @@ async def formuleer_aanbeveling(
 
 
 async def aanbeveling_terugkoppelen(uow: SignaleringUnitOfWork, aanbeveling_id: uuid.UUID, naar_organisaties: Sequence[str]) -> Beleidsaanbeveling:
-    async with uow:
-        ab = await uow.aanbevelingen.get(aanbeveling_id)
+    async with uow.wijziging("aanbevelingen", aanbeveling_id, "TERUGKOPPELEN") as ab:
         uow.terugkoppelingen.add(ab.koppel_terug(uuid.uuid4(), naar_organisaties=naar_organisaties, nu=uow.klok.nu()))
-        uow.audit("TERUGKOPPELEN", "Beleidsaanbeveling", aanbeveling_id)
-        return ab
+    return ab

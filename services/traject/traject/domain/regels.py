@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from jeugdhulp_common.domain import eis_minstens
+
 
 @dataclass(frozen=True)
 class TrajectRegels:
@@ -23,10 +25,7 @@ class TrajectRegels:
     verlenging_maanden: int = 3
 
     def __post_init__(self) -> None:
-        if self.minimale_looptijd_maanden < 1:
-            raise ValueError("minimale_looptijd_maanden must be at least 1")
-        if self.verlenging_maanden < 1:
-            raise ValueError("verlenging_maanden must be at least 1")
+        eis_minstens(self, 1, "minimale_looptijd_maanden", "verlenging_maanden")
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,8 @@ class DIWFondsRegels:
     evaluatie_interval_maanden: int = 3
 
     def __post_init__(self) -> None:
-        if self.plafond_eurocent < 0:
-            raise ValueError("plafond_eurocent must not be negative")
-        if self.evaluatie_interval_maanden < 1:
-            raise ValueError("evaluatie_interval_maanden must be at least 1")
+        eis_minstens(self, 0, "plafond_eurocent")
+        eis_minstens(self, 1, "evaluatie_interval_maanden")
 
 
 STANDAARD_TRAJECT_REGELS = TrajectRegels()
