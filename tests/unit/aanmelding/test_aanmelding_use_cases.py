@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from in_memory import Opslag, in_memory
 
-from aanmelding.adapters.repository import AanmeldingRepository, Samenvatting
+from aanmelding.adapters.repository import AanmeldingRepository, IntakeRepository, Samenvatting
 from aanmelding.domain import (
     INTAKE_KEY,
     Aanmelder,
@@ -54,15 +54,17 @@ def _uow(opslag: Opslag, principal: Principal | None = PLANMAKER, moment: dt.dat
     """The service's unit of work in memory, with stand-ins for the queries that need Postgres."""
 
     class Aanmeldingen(AanmeldingRepository):
-        async def vergrendel_jongere(self, jongere_ref: str) -> None:
-            opslag.tabel("vergrendeld")[jongere_ref] = True
-
         async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
             rijen = opslag.tabel(self.table.name).items()
             return [Samenvatting(k, r["jongere_ref"], r["status"]) for k, r in rijen if r["jongere_ref"] == jongere_ref]
 
+    class Intake(IntakeRepository):
+        async def voor_ontvangst(self, jongere_ref: str) -> Any:  # the switch as stored; its receipt lock noted
+            opslag.tabel("vergrendeld")[jongere_ref] = True
+            return await self.huidige()
+
     class UoW(AanmeldingUnitOfWork):
-        repositories = {**AanmeldingUnitOfWork.repositories, "aanmeldingen": Aanmeldingen}
+        repositories = {**AanmeldingUnitOfWork.repositories, "aanmeldingen": Aanmeldingen, "intake": Intake}
 
         async def eerder_antwoord(self, sleutel: str, digest: str) -> Replay | None:
             eerder = opslag.tabel("idempotency").get(sleutel)

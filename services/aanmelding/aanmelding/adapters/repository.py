@@ -3,15 +3,17 @@ its one locking policy (a row loaded for change is locked ``FOR UPDATE``; every 
 version loaded and bumps it; a lost race is ``GelijktijdigGewijzigd``, 409) and its one codec.
 
 * :class:`AanmeldingRepository`: the aanmelding as one JSONB document, with the columns the list and the
-  duplicate rule look up (:meth:`AanmeldingRepository.kolommen`); the list query, the duplicate lookup and its
-  advisory lock are extra methods.
+  duplicate rule look up (:meth:`AanmeldingRepository.kolommen`); the list query and the duplicate lookup are
+  extra methods (its advisory lock comes with the intake switch's read, below).
 * :class:`IntakeRepository`: the intake switch, a row of plain columns (``intake``). Its documents are those
   columns; saves take the same version check. The one exception to the locking policy is the receipt's read of
   the switch (:meth:`IntakeRepository.voor_ontvangst`): a SHARE lock, not ``FOR UPDATE``. Every receipt reads the
   switch; an exclusive lock would serialise all receipts on that one row, while a share lock lets receipts run
   side by side and still never interleave with a closing (which takes ``FOR UPDATE``): a POST either commits
   before the closing does, or waits and then sees intake closed. The receipt does not change the switch, so it
-  is not saved.
+  is not saved. The same statement takes the receipt's advisory lock on the jongereRef (serialising receipts for
+  one jongere until the transaction ends, so two concurrent aanmeldingen for the same jongere always see each
+  other in the duplicate check, :meth:`AanmeldingRepository.voor_jongere`): one round trip for both locks.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import func, select, update
 
-from jeugdhulp_common.db import execute, fetch, fetchrow, insert_rows
+from jeugdhulp_common.db import fetch, fetchrow, insert_rows
 from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.unit_of_work import Repository
 
@@ -77,11 +79,6 @@ class AanmeldingRepository(Repository[Aanmelding]):
         where = () if organisatie is None else (self.table.c.aanmelder_organisatie == organisatie,)
         return await self.lees(aanmelding_id, where=where)
 
-    async def vergrendel_jongere(self, jongere_ref: str) -> None:
-        """Serialise receipts for one jongereRef until the end of the transaction, so two concurrent
-        aanmeldingen for the same jongere always see each other in the duplicate check."""
-        await execute(self.session, "SELECT pg_advisory_xact_lock($1, hashtext($2))", _DUBBEL_LOCK_NAMESPACE, jongere_ref)
-
     async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
         rows = await fetch(self.session, "SELECT id, jongere_ref, status FROM aanmelding WHERE jongere_ref = $1", jongere_ref)
         return [Samenvatting(r["id"], r["jongere_ref"], r["status"]) for r in rows]
@@ -112,7 +109,13 @@ class AanmeldingRepository(Repository[Aanmelding]):
         return items, total
 
 
-_INTAKE_GEDEELD = "SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $1 FOR SHARE"
+# The receipt's two locks in one statement: the switch's row (SHARE; no row: NULLs, an open intake), then, for the
+# row the join yields, the advisory lock per jongereRef.
+_INTAKE_GEDEELD = (
+    "SELECT i.open, i.reden, i.gewijzigd_op, i.version, pg_advisory_xact_lock($2, hashtext($3)) AS vergrendeld"
+    " FROM (SELECT) AS een LEFT JOIN LATERAL"
+    " (SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $1 FOR SHARE) AS i ON true"
+)
 
 
 class IntakeRepository(Repository[Intake]):
@@ -124,7 +127,7 @@ class IntakeRepository(Repository[Intake]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._gedeeld = False
+        self._gedeeld: str | None = None  # during voor_ontvangst: the jongereRef whose receipt lock goes with the read
 
     def sleutel(self, intake: Intake) -> str:
         return INTAKE_KEY
@@ -145,15 +148,16 @@ class IntakeRepository(Repository[Intake]):
             self.add(intake)
             return intake
 
-    async def voor_ontvangst(self) -> Intake:
-        """The switch for a receipt: a SHARE lock until the transaction ends, not saved (see the module text)."""
-        self._gedeeld = True
+    async def voor_ontvangst(self, jongere_ref: str) -> Intake:
+        """The switch for a receipt of an aanmelding for ``jongere_ref``: a SHARE lock until the transaction ends, not
+        saved (see the module text), and the receipt lock of that jongereRef, in one statement."""
+        self._gedeeld = jongere_ref
         try:
             return await self.lees(INTAKE_KEY)
         except NietGevonden:
             return Intake(open=True)
         finally:
-            self._gedeeld = False
+            self._gedeeld = None
 
     async def huidige(self) -> Intake:
         """The switch, read only (no lock)."""
@@ -165,23 +169,21 @@ class IntakeRepository(Repository[Intake]):
     # The three storage operations, on the intake's columns.
 
     async def _row(self, sleutel: Any, where: Sequence[Any], *, for_update: bool) -> Any:
-        if self._gedeeld and not for_update and not where:
+        if self._gedeeld is not None:  # voor_ontvangst's read (lees: no lock of its own, no where)
             # Every receipt's read: plain SQL on the transaction's connection (the hot path; see jeugdhulp_common.db).
             try:
-                row = await fetchrow(self.session, _INTAKE_GEDEELD, sleutel)
+                row = await fetchrow(self.session, _INTAKE_GEDEELD, sleutel, _DUBBEL_LOCK_NAMESPACE, self._gedeeld)
             except asyncpg.PostgresError as exc:
-                if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch
+                if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch (or a receipt the jongere)
                     raise GelijktijdigGewijzigd(self.naam) from None
                 raise
-            if row is None:
+            if row is None or row["version"] is None:
                 raise NietGevonden(f"{self.naam} not found")
             return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
         t = self.table
         q = select(t.c.open, t.c.reden, t.c.gewijzigd_op, t.c.version).where(t.c.sleutel == sleutel, *where)
         if for_update:
             q = q.with_for_update()
-        elif self._gedeeld:
-            q = q.with_for_update(read=True)
         row = (await self._eerste(q))._mapping
         return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
 
