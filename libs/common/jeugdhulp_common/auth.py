@@ -205,7 +205,10 @@ def authenticator(
 def require(authenticate: Callable[..., Awaitable[Principal]], *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
     """Dependency: an authenticated caller with one of ``rollen`` (any role when none given), else 403."""
 
-    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+    # The bearer credentials are this dependency's own (not through ``authenticate`` as a sub-dependency): FastAPI
+    # solves every level of dependencies per request, and each costs about as much as the credential check itself.
+    async def dependency(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+        principal = await authenticate(request, creds)
         if rollen and not principal.heeft(*rollen):
             raise ProblemError(403, "Forbidden", "this operation needs role " + " or ".join(r.value for r in rollen))
         return principal
