@@ -26,14 +26,20 @@ T = TypeVar("T")
 Document = dict[str, Any]
 
 
+_SCALAIR = frozenset({str, int, float, bool, type(None)})
+
+
 def naar_json(waarde: Any) -> Any:
     """A JSON-safe value (dicts, lists, str, numbers, bools, None) for ``waarde``."""
+    soort = type(waarde)
+    if soort in _SCALAIR:  # the common case first, by exact type (an enum subclassing str is not one)
+        return waarde
+    if _is_dataclass(soort):
+        return {f.name: naar_json(getattr(waarde, f.name)) for f in _velden(soort)}
     if waarde is None or isinstance(waarde, (str, int, float, bool)) and not isinstance(waarde, enum.Enum):
         return waarde
     if isinstance(waarde, BaseModel):
         return waarde.model_dump(mode="json")
-    if dataclasses.is_dataclass(waarde) and not isinstance(waarde, type):
-        return {f.name: naar_json(getattr(waarde, f.name)) for f in _velden(type(waarde))}
     if isinstance(waarde, enum.Enum):
         return waarde.value
     if isinstance(waarde, uuid.UUID):
@@ -96,6 +102,12 @@ def van_json(tp: Any, waarde: Any) -> Any:  # noqa: PLR0911 - one branch per kin
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, include_extras=True)
+
+
+@functools.cache
+def _is_dataclass(cls: type) -> bool:
+    """Instances of ``cls`` are dataclass instances (a dataclass type itself is not: its type is ``type``)."""
+    return dataclasses.is_dataclass(cls)
 
 
 @functools.cache
