@@ -35,9 +35,11 @@ import asyncpg
 from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import BindTyping, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.types import TypeEngine
 
 _DEFERRED = "jh_deferred_writes"
@@ -78,21 +80,35 @@ def _info(db: Db) -> dict[Any, Any]:
     return db.sync_session.info if isinstance(db, AsyncSession) else db.info
 
 
-async def begin(engine: AsyncEngine) -> AsyncConnection:
-    """A pooled connection for one transaction (begun: ``BEGIN`` goes with its first statement); end it with
-    :func:`commit` and/or :func:`release`."""
-    conn = await engine.connect()
+def _connect_begun(engine: Engine) -> Connection:
+    conn = engine.connect()
     try:
-        await conn.begin()
+        conn.begin()
     except BaseException:
-        await conn.close()
+        conn.close()
         raise
     return conn
 
 
+def _commit_and_close(conn: Connection) -> None:
+    try:
+        conn.commit()
+    finally:
+        conn.close()
+
+
+async def begin(engine: AsyncEngine) -> AsyncConnection:
+    """A pooled connection for one transaction (begun: ``BEGIN`` goes with its first statement); end it with
+    :func:`commit` (which returns it to the pool) and always :func:`release` (which rolls back what was not committed).
+    Check-out and begin take one pass through SQLAlchemy's greenlet bridge, as do commit and check-in."""
+    return AsyncConnection(engine, await greenlet_spawn(_connect_begun, engine.sync_engine))
+
+
 async def commit(conn: AsyncConnection) -> None:
-    """Send the deferred writes of ``conn``'s transaction (one statement, on the asyncpg connection), then ``COMMIT``."""
-    pending: _Pending | None = conn.info.pop(_DEFERRED, None)
+    """Send the deferred writes of ``conn``'s transaction (one statement, on the asyncpg connection), then ``COMMIT``,
+    and return the connection to the pool."""
+    info = conn.info
+    pending: _Pending | None = info.pop(_DEFERRED, None)
     if pending is not None and (pending.inserts or pending.updates or pending.additions or pending.upserts):
         raw = await driver_connection(conn)
         if pending.inserts or pending.updates or pending.additions:
@@ -100,11 +116,14 @@ async def commit(conn: AsyncConnection) -> None:
             await raw.execute(stmt.sql, *stmt.args(pending.params(), conn.dialect))
         for sql, args in _upsert_statements(conn.dialect, pending):
             await raw.execute(sql, *args)
-    await conn.commit()
+    info.pop(_DRIVER, None)
+    await greenlet_spawn(_commit_and_close, conn.sync_connection)
 
 
 async def release(conn: AsyncConnection) -> None:
-    """Roll back whatever ``conn`` did not commit and return it to the pool."""
+    """Roll back whatever ``conn`` did not commit and return it to the pool (nothing to do after :func:`commit`)."""
+    if conn.closed:
+        return
     conn.info.pop(_DEFERRED, None)
     conn.info.pop(_DRIVER, None)
     await conn.close()
