@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from in_memory import Opslag, in_memory
 
-from aanmelding.adapters.repository import AanmeldingRepository, IntakeRepository, Samenvatting
+from aanmelding.adapters.repository import AanmeldingRepository, Samenvatting
 from aanmelding.domain import (
     INTAKE_KEY,
     Aanmelder,
@@ -58,17 +58,13 @@ def _uow(opslag: Opslag, principal: Principal | None = PLANMAKER, moment: dt.dat
             rijen = opslag.tabel(self.table.name).items()
             return [Samenvatting(k, r["jongere_ref"], r["status"]) for k, r in rijen if r["jongere_ref"] == jongere_ref]
 
-    class Intake(IntakeRepository):
-        async def voor_ontvangst(self, jongere_ref: str) -> Any:  # the switch as stored; its receipt lock noted
-            opslag.tabel("vergrendeld")[jongere_ref] = True
-            return await self.huidige()
-
     class UoW(AanmeldingUnitOfWork):
-        repositories = {**AanmeldingUnitOfWork.repositories, "aanmeldingen": Aanmeldingen, "intake": Intake}
+        repositories = {**AanmeldingUnitOfWork.repositories, "aanmeldingen": Aanmeldingen}
 
-        async def eerder_antwoord(self, sleutel: str, digest: str) -> Replay | None:
+        async def ontvangst_openen(self, sleutel: str, digest: str, jongere_ref: str) -> Any:  # the receipt lock noted
             eerder = opslag.tabel("idempotency").get(sleutel)
-            return None if eerder is None else Replay(eerder["status"], eerder["body"])
+            opslag.tabel("vergrendeld")[jongere_ref] = True
+            return None if eerder is None else Replay(eerder["status"], eerder["body"]), await self.intake.huidige()
 
         async def onthoud_antwoord(self, sleutel: str, status_code: int, body: Any) -> None:
             opslag.tabel("idempotency")[sleutel] = {"status": status_code, "body": body}
