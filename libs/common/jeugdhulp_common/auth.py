@@ -101,7 +101,8 @@ def parse_key(key: str) -> tuple[uuid.UUID, str] | None:
         return None
 
 
-_bearer = HTTPBearer(auto_error=False, description="API key: `Authorization: Bearer jh_…` (make credential)")
+# The bearer scheme of every protected route (OpenAPI's security scheme); a dependency made by :func:`require` takes it.
+bearer = HTTPBearer(auto_error=False, description="API key: `Authorization: Bearer jh_…` (make credential)")
 
 
 def _unauthorized(detail: str) -> ProblemError:
@@ -171,7 +172,7 @@ def authenticator(
 ) -> Callable[..., Awaitable[Principal]]:
     """A FastAPI dependency that returns the caller, or answers 401."""
 
-    async def authenticate(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
+    async def authenticate(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
         if creds is None:
             raise _unauthorized("missing credentials")
         parsed = parse_key(creds.credentials)
@@ -205,7 +206,10 @@ def authenticator(
 def require(authenticate: Callable[..., Awaitable[Principal]], *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
     """Dependency: an authenticated caller with one of ``rollen`` (any role when none given), else 403."""
 
-    async def dependency(principal: Principal = Depends(authenticate)) -> Principal:
+    # The bearer credentials are this dependency's own (not through ``authenticate`` as a sub-dependency): FastAPI
+    # solves every level of dependencies per request, and each costs about as much as the credential check itself.
+    async def dependency(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+        principal = await authenticate(request, creds)
         if rollen and not principal.heeft(*rollen):
             raise ProblemError(403, "Forbidden", "this operation needs role " + " or ".join(r.value for r in rollen))
         return principal

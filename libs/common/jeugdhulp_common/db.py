@@ -13,8 +13,14 @@ each time), with SQLAlchemy's own value processing per column. Nothing changes f
 or roll back with it; a write that fails (a constraint) fails the commit. Without opting in, :func:`insert_rows`,
 :func:`update_row`, :func:`add_to` and :func:`upsert_row` execute at once.
 
+A unit of work (:mod:`jeugdhulp_common.unit_of_work`) runs on a pooled connection (an ``AsyncConnection``), not an ORM
+session: :func:`begin` checks one out and marks its transaction begun; ``BEGIN`` goes with the first statement;
+:func:`commit` sends the deferred writes as above, straight on the asyncpg connection, then ``COMMIT``; :func:`release`
+rolls back what was not committed and returns the connection to the pool. Every helper here takes either that
+connection or a session (a consumer's batch transaction, a script): the two kinds of :data:`Db`.
+
 Hot paths (a partner's POST) run their statements with :func:`fetch`, :func:`fetchrow` and :func:`execute`: plain SQL with
-``$n`` parameters on the asyncpg connection of the session's transaction. asyncpg prepares each statement once per
+``$n`` parameters on the asyncpg connection of the session's (or connection's) transaction. asyncpg prepares each statement once per
 connection; SQLAlchemy's per-statement work (ORM execution, cache key, compiled-parameter processing, result wrapping)
 costs several times the round trip's own CPU. They are traced like every statement (asyncpg instrumentation).
 """
@@ -29,9 +35,11 @@ import asyncpg
 from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import BindTyping, Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.types import TypeEngine
 
 _DEFERRED = "jh_deferred_writes"
@@ -64,12 +72,72 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+Db = AsyncSession | AsyncConnection  # a transaction's handle: a unit of work's pooled connection, or a session
+
+
+def _info(db: Db) -> dict[Any, Any]:
+    """Where the transaction's deferred writes and driver connection are kept (a connection's: cleared by :func:`release`)."""
+    return db.sync_session.info if isinstance(db, AsyncSession) else db.info
+
+
+def _connect_begun(engine: Engine) -> Connection:
+    conn = engine.connect()
+    try:
+        conn.begin()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _commit_and_close(conn: Connection) -> None:
+    try:
+        conn.commit()
+    finally:
+        conn.close()
+
+
+async def begin(engine: AsyncEngine) -> AsyncConnection:
+    """A pooled connection for one transaction (begun: ``BEGIN`` goes with its first statement); end it with
+    :func:`commit` (which returns it to the pool) and always :func:`release` (which rolls back what was not committed).
+    Check-out and begin take one pass through SQLAlchemy's greenlet bridge, as do commit and check-in."""
+    return AsyncConnection(engine, await greenlet_spawn(_connect_begun, engine.sync_engine))
+
+
+async def commit(conn: AsyncConnection) -> None:
+    """Send the deferred writes of ``conn``'s transaction (one statement, on the asyncpg connection), then ``COMMIT``,
+    and return the connection to the pool."""
+    info = conn.info
+    pending: _Pending | None = info.pop(_DEFERRED, None)
+    if pending is not None and (pending.inserts or pending.updates or pending.additions or pending.upserts):
+        raw = await driver_connection(conn)
+        if pending.inserts or pending.updates or pending.additions:
+            stmt = pending.statement()
+            await raw.execute(stmt.sql, *stmt.args(pending.params(), conn.dialect))
+        for sql, args in _upsert_statements(conn.dialect, pending):
+            await raw.execute(sql, *args)
+    info.pop(_DRIVER, None)
+    await greenlet_spawn(_commit_and_close, conn.sync_connection)
+
+
+async def release(conn: AsyncConnection) -> None:
+    """Roll back whatever ``conn`` did not commit and return it to the pool (nothing to do after :func:`commit`)."""
+    if conn.closed:
+        return
+    conn.info.pop(_DEFERRED, None)
+    conn.info.pop(_DRIVER, None)
+    await conn.close()
+
+
+async def driver_connection(session: Db) -> asyncpg.Connection:
     """The asyncpg connection of ``session``'s transaction, which is begun (``BEGIN``) if it was not yet."""
-    info = session.sync_session.info
+    info = _info(session)
     raw: asyncpg.Connection | None = info.get(_DRIVER)
     if raw is None:
-        proxied = await (await session.connection()).get_raw_connection()
+        if isinstance(session, AsyncSession):
+            proxied = await (await session.connection()).get_raw_connection()
+        else:
+            proxied = await session.get_raw_connection()
         adapted = proxied.dbapi_connection  # SQLAlchemy's asyncpg adapter: it owns BEGIN / COMMIT / ROLLBACK
         if adapted._transaction is None:  # noqa: SLF001 - as its own first statement would, so the commit is SQLAlchemy's
             await adapted._start_transaction()  # noqa: SLF001
@@ -77,17 +145,17 @@ async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
     return raw
 
 
-async def fetch(session: AsyncSession, sql: str, *args: Any) -> list[asyncpg.Record]:
+async def fetch(session: Db, sql: str, *args: Any) -> list[asyncpg.Record]:
     """Rows of ``sql`` (``$n`` parameters), inside the session's transaction."""
     return await (await driver_connection(session)).fetch(sql, *args)
 
 
-async def fetchrow(session: AsyncSession, sql: str, *args: Any) -> asyncpg.Record | None:
+async def fetchrow(session: Db, sql: str, *args: Any) -> asyncpg.Record | None:
     """The first row of ``sql`` (``$n`` parameters) or None, inside the session's transaction."""
     return await (await driver_connection(session)).fetchrow(sql, *args)
 
 
-async def execute(session: AsyncSession, sql: str, *args: Any) -> None:
+async def execute(session: Db, sql: str, *args: Any) -> None:
     """Run ``sql`` (``$n`` parameters) for its effect, inside the session's transaction."""
     await (await driver_connection(session)).fetch(sql, *args)
 
@@ -171,16 +239,16 @@ _RENDER.bind_typing = BindTyping.NONE
 _STATEMENTS: dict[tuple, _Statement] = {}
 
 
-def defer_writes(session: AsyncSession) -> None:
+def defer_writes(session: Db) -> None:
     """From now on until this session's transaction ends, :func:`insert_rows` and :func:`update_row` are deferred."""
-    session.sync_session.info[_DEFERRED] = _Pending()
+    _info(session)[_DEFERRED] = _Pending()
 
 
-async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+async def insert_rows(session: Db, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """INSERT ``rows`` (no result needed): deferred when the session opted in, else at once."""
     if not rows:
         return
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    pending: _Pending | None = _info(session).get(_DEFERRED)
     if pending is None:
         await session.execute(table.insert(), list(rows))
         return
@@ -190,20 +258,20 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
         bucket.append(row)
 
 
-async def update_row(session: AsyncSession, table: Table, where: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+async def update_row(session: Db, table: Table, where: Mapping[str, Any], values: Mapping[str, Any]) -> None:
     """``UPDATE table SET values WHERE`` each column = value of ``where`` (no result needed: the row count is not
     checked): deferred when the session opted in, else at once."""
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    pending: _Pending | None = _info(session).get(_DEFERRED)
     if pending is None:
         await session.execute(update(table).where(*(table.c[c] == v for c, v in where.items())).values(dict(values)))
     else:
         pending.updates.append((table, tuple(where), tuple(values), where, values))
 
 
-async def add_to(session: AsyncSession, table: Table, key: Mapping[str, Any], column: str, amount: int = 1) -> None:
+async def add_to(session: Db, table: Table, key: Mapping[str, Any], column: str, amount: int = 1) -> None:
     """Add ``amount`` to ``column`` of the row with ``key`` (its primary key), inserting it when absent. Deferred when the
     session opted in: the amounts for one row are summed, all rows go in one upsert at commit."""
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    pending: _Pending | None = _info(session).get(_DEFERRED)
     if pending is None:
         upsert = pg_insert(table).values({**key, column: amount})
         await session.execute(upsert.on_conflict_do_update(index_elements=list(key), set_={column: table.c[column] + upsert.excluded[column]}))
@@ -214,11 +282,11 @@ async def add_to(session: AsyncSession, table: Table, key: Mapping[str, Any], co
     sums[row] = sums.get(row, 0) + amount
 
 
-async def upsert_row(session: AsyncSession, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> None:
+async def upsert_row(session: Db, table: Table, key: Mapping[str, Any], values: Mapping[str, Any]) -> None:
     """``INSERT`` the row ``key`` + ``values``; when a row with ``key`` (a unique key of ``table``) exists, set the columns of
     ``values`` instead (none: leave it as it is). Deferred when the session opted in: the upserts of one row are merged
     (the same result as one after the other), all rows of a table go in one statement at commit."""
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    pending: _Pending | None = _info(session).get(_DEFERRED)
     if pending is None:
         stmt = pg_insert(table).values({**key, **values})
         if values:
@@ -238,10 +306,10 @@ async def upsert_row(session: AsyncSession, table: Table, key: Mapping[str, Any]
         merged[1].update(values)
 
 
-async def insert_if_absent(session: AsyncSession, table: Table, key: Mapping[str, Any], row: Mapping[str, Any]) -> None:
+async def insert_if_absent(session: Db, table: Table, key: Mapping[str, Any], row: Mapping[str, Any]) -> None:
     """``INSERT`` ``key`` + ``row`` unless a row with ``key`` exists (no result: whether it was new is not known). Deferred
     when the session opted in, merged with the row's other upserts as :func:`upsert_row`'s."""
-    pending: _Pending | None = session.sync_session.info.get(_DEFERRED)
+    pending: _Pending | None = _info(session).get(_DEFERRED)
     if pending is None:
         await session.execute(pg_insert(table).values({**key, **row}).on_conflict_do_nothing(index_elements=list(key)))
         return
@@ -287,8 +355,9 @@ def driver_values(dialect: Any, table: Table, columns: Sequence[str], rows: Sequ
     return out
 
 
-def _flush_upserts(session: Session, pending: _Pending) -> None:
-    conn = session.connection()
+def _upsert_statements(dialect: Dialect, pending: _Pending) -> list[tuple[str, list[Any]]]:
+    """The deferred upserts as statements with their driver values: one per table, column set and chunk."""
+    out = []
     for table, keys, rows in pending.upserts.values():
         groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
         for values, to_set in rows.values():
@@ -297,8 +366,14 @@ def _flush_upserts(session: Session, pending: _Pending) -> None:
             step = MAX_PARAMETERS // len(columns)
             for i in range(0, len(group), step):
                 chunk = group[i : i + step]
-                sql = multirow_upsert_sql(table, columns, keys, to_set, len(chunk))
-                conn.exec_driver_sql(sql, tuple(driver_values(conn.dialect, table, columns, chunk)))
+                out.append((multirow_upsert_sql(table, columns, keys, to_set, len(chunk)), driver_values(dialect, table, columns, chunk)))
+    return out
+
+
+def _flush_upserts(session: Session, pending: _Pending) -> None:
+    conn = session.connection()
+    for sql, args in _upsert_statements(conn.dialect, pending):
+        conn.exec_driver_sql(sql, tuple(args))
 
 
 def _send(session: Session, pending: _Pending) -> None:

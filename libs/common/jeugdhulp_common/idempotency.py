@@ -9,9 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from jeugdhulp_common.db import fetchrow, update_row
+from jeugdhulp_common.db import Db, fetchrow, update_row
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tables import idempotency_table
 
@@ -22,6 +20,9 @@ def request_hash(body: Any) -> str:
 
 _T = idempotency_table.name
 _CLAIM = f"INSERT INTO {_T} (organisatie, sleutel, request_sha256) VALUES ($1, $2, $3) ON CONFLICT (organisatie, sleutel) DO NOTHING RETURNING 1"
+# The claim as the first CTE of a caller's own statement (parameters $1-$3 as above), to save it a round trip; the
+# statement selects ``(SELECT count(*) FROM claim)`` as whether the key was claimed and passes that to :func:`na_claim`.
+CLAIM_CTE = f"claim AS ({_CLAIM})"
 _EARLIER = f"SELECT request_sha256, status_code, response FROM {_T} WHERE organisatie = $1 AND sleutel = $2"
 
 
@@ -31,12 +32,18 @@ class Replay:
     response: Any
 
 
-async def claim(session: AsyncSession, organisatie: str, sleutel: str, digest: str) -> Replay | None:
+async def claim(session: Db, organisatie: str, sleutel: str, digest: str) -> Replay | None:
     """Claim the key inside the caller's transaction. Returns the earlier response to replay, or None to proceed.
 
     One statement on the usual path (a new key). On a conflict the earlier record is read by a second statement: it
     sees the other transaction's commit, which the first statement (whose snapshot predates the wait) would not."""
-    if await fetchrow(session, _CLAIM, organisatie, sleutel, digest) is not None:
+    return await na_claim(session, await fetchrow(session, _CLAIM, organisatie, sleutel, digest) is not None, organisatie, sleutel, digest)
+
+
+async def na_claim(session: Db, geclaimd: bool, organisatie: str, sleutel: str, digest: str) -> Replay | None:
+    """After the claim (``geclaimd``: the key was new): None to proceed, or the earlier response to replay (409 when the
+    key was used with another body)."""
+    if geclaimd:
         return None
     row = await fetchrow(session, _EARLIER, organisatie, sleutel)
     if row is None:  # the conflicting record was committed (the claim waited for it), then deleted at once: as before, a 500
@@ -51,7 +58,7 @@ async def claim(session: AsyncSession, organisatie: str, sleutel: str, digest: s
     return Replay(row["status_code"], row["response"])
 
 
-async def remember(session: AsyncSession, organisatie: str, sleutel: str, status_code: int, response: Any) -> None:
+async def remember(session: Db, organisatie: str, sleutel: str, status_code: int, response: Any) -> None:
     await update_row(
         session, idempotency_table, {"organisatie": organisatie, "sleutel": sleutel}, {"status_code": status_code, "response": response}
     )

@@ -33,9 +33,9 @@ from aiokafka import AIOKafkaProducer, errors
 from opentelemetry import trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import delete, func, text, update
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jeugdhulp_common.db import insert_rows
+from jeugdhulp_common.db import Db, insert_rows
 from jeugdhulp_common.events import Event, ce_headers, encode_body
 from jeugdhulp_common import metrics
 from jeugdhulp_common.kafka import KafkaConnection
@@ -50,13 +50,15 @@ from jeugdhulp_common.tables import inbox_table, outbox_table  # noqa: E402, F40
 RELAY_LOCK_ID = 0x4A48_0001
 
 
-def outbox_row(ev: Event) -> dict[str, object]:
+def outbox_row(ev: Event, carrier: dict[str, str] | None = None) -> dict[str, object]:
+    """The outbox row of ``ev``; its headers carry the current trace context (``carrier``: already taken, e.g. once for
+    all events of one transaction)."""
     return {
         "event_id": ev.event_id,
         "topic": ev.topic,
         "key": ev.key,
         "event_type": ev.event_type,
-        "headers": ce_headers(ev) | current_carrier(),
+        "headers": ce_headers(ev) | (current_carrier() if carrier is None else carrier),
         "payload": encode_body(ev).decode(),
     }
 
@@ -103,15 +105,19 @@ class EventTooLarge(ProblemError):
         )
 
 
-async def add(session: AsyncSession, events: Iterable[Event]) -> None:
+async def add(session: Db, events: Iterable[Event]) -> None:
     """Stage events in the caller's transaction. They are published only if that transaction commits.
 
     An event larger than the broker takes raises :class:`EventTooLarge` before anything is written, so the
     caller's transaction rolls back and the request is refused instead of a row the relay could never publish.
     """
+    events = list(events)
+    if not events:
+        return
     rows = []
+    carrier = current_carrier()  # the same for every event of this transaction
     for ev in events:
-        row = outbox_row(ev)
+        row = outbox_row(ev, carrier)
         size = record_size(row)
         if size > _max_event_bytes:
             raise EventTooLarge(ev, size, _max_event_bytes)

@@ -265,7 +265,7 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
         COORDINATOR API key."""
         if not bearer_matches(request.headers.get("authorization"), rt.settings.metrics_token):
             creds = await _metrics_bearer(request)
-            await rt.require(Toegangsrol.COORDINATOR)(await rt.authenticate(request, creds))
+            await rt.require(Toegangsrol.COORDINATOR)(request, creds)
         body, content_type = await render_metrics(rt.engine)
         return Response(body, media_type=content_type)
 

@@ -15,6 +15,11 @@ transaction:
 and commits. On an exception everything rolls back and nothing is published. Nobody calls ``outbox.add`` or
 ``audit.record`` by hand.
 
+The transaction runs on one pooled connection (``jeugdhulp_common.db.begin``/``commit``/``release``), not an ORM session:
+repositories run Core statements on it (``self.session.execute(...)``) and hot paths plain SQL on its asyncpg
+connection; an ORM session's begin, connection, commit and close cost about as much CPU as a partner's whole POST
+otherwise does in its own statements.
+
 The locking policy, the same for every aggregate: a row loaded for change is locked ``FOR UPDATE`` until the
 transaction ends (a concurrent change waits, at most the connection's ``lock_timeout``, see
 :func:`jeugdhulp_common.db.make_engine`); every save bumps the row's ``version``
@@ -42,6 +47,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 __all__ = ["GelijktijdigGewijzigd", "Klok", "Repository", "SysteemKlok", "UnitOfWork", "VasteKlok"]
 
 from sqlalchemy import Table, select, update
+import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -49,7 +55,8 @@ from jeugdhulp_common import audit as audit_log
 from jeugdhulp_common import outbox
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.codec import Document, laad, naar_json
-from jeugdhulp_common.db import defer_writes, insert_rows
+from jeugdhulp_common import db
+from jeugdhulp_common.db import Db, defer_writes, insert_rows
 from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.events import Event
 
@@ -109,7 +116,7 @@ class Repository(Generic[A]):
     aggregaat: ClassVar[type]
     naam: ClassVar[str]  # the aggregate type in audit rows and messages, e.g. "Traject"
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Db) -> None:
         self.session = session
         self.seen: dict[Any, A] = {}  # key -> aggregate loaded for change or added, in order first seen
         self._nieuw: set[Any] = set()
@@ -216,6 +223,8 @@ class Repository(Generic[A]):
 
 
 def _sqlstate(exc: BaseException) -> str | None:
+    if isinstance(exc, asyncpg.PostgresError):  # a plain statement on the driver connection
+        return getattr(exc, "sqlstate", None)
     orig = getattr(exc, "orig", None)
     return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None), "sqlstate", None)
 
@@ -236,7 +245,7 @@ class UnitOfWork:
     as ``repositories = {"trajecten": TrajectRepository, ...}``; they are attributes of the open unit of work."""
 
     repositories: ClassVar[Mapping[str, type[Repository[Any]]]] = {}
-    session: AsyncSession
+    session: Db  # the transaction's pooled connection (or the session of a transaction joined with binnen)
 
     def __init__(
         self,
@@ -286,25 +295,23 @@ class UnitOfWork:
     async def __aenter__(self) -> Self:
         if self._sessionmaker is None:
             raise RuntimeError("this unit of work has no sessionmaker; use UnitOfWork.binnen(session) to join one")
-        self._tx = self._sessionmaker.begin()
-        session = await self._tx.__aenter__()
-        self._open(session)
+        self._tx = await db.begin(self._sessionmaker.kw["bind"])  # a pooled connection: no ORM session (module text)
+        self._open(self._tx)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        tx, self._tx = self._tx, None
-        if exc_type is None:
-            try:
-                await self._verzamel()
-            except BaseException as fout:
-                await tx.__aexit__(type(fout), fout, fout.__traceback__)
-                raise
+        conn, self._tx = self._tx, None
         try:
-            await tx.__aexit__(exc_type, exc, tb)
-        except DBAPIError as fout:
-            if _sqlstate(fout) == _LOCK_NOT_AVAILABLE:
-                raise GelijktijdigGewijzigd("aggregate") from None
-            raise
+            if exc_type is None:
+                await self._verzamel()
+                try:
+                    await db.commit(conn)  # the deferred writes, then COMMIT
+                except (DBAPIError, asyncpg.PostgresError) as fout:
+                    if _sqlstate(fout) == _LOCK_NOT_AVAILABLE:
+                        raise GelijktijdigGewijzigd("aggregate") from None
+                    raise
+        finally:
+            await db.release(conn)  # rolls back what was not committed
 
     @classmethod
     @asynccontextmanager

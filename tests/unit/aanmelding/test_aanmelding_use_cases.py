@@ -48,9 +48,6 @@ def _uow(opslag: Opslag, principal: Principal | None = PLANMAKER, moment: dt.dat
     """The service's unit of work in memory, with stand-ins for the queries that need Postgres."""
 
     class Aanmeldingen(AanmeldingRepository):
-        async def vergrendel_jongere(self, jongere_ref: str) -> None:
-            opslag.tabel("vergrendeld")[jongere_ref] = True
-
         async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
             rijen = opslag.tabel(self.table.name).items()
             return [Samenvatting(k, r["jongere_ref"], r["status"]) for k, r in rijen if r["jongere_ref"] == jongere_ref]
@@ -58,9 +55,10 @@ def _uow(opslag: Opslag, principal: Principal | None = PLANMAKER, moment: dt.dat
     class UoW(AanmeldingUnitOfWork):
         repositories = {**AanmeldingUnitOfWork.repositories, "aanmeldingen": Aanmeldingen}
 
-        async def eerder_antwoord(self, sleutel: str, digest: str) -> Replay | None:
+        async def ontvangst_openen(self, sleutel: str, digest: str, jongere_ref: str) -> Any:  # the receipt lock noted
             eerder = opslag.tabel("idempotency").get(sleutel)
-            return None if eerder is None else Replay(eerder["status"], eerder["body"])
+            opslag.tabel("vergrendeld")[jongere_ref] = True
+            return None if eerder is None else Replay(eerder["status"], eerder["body"]), await self.intake.huidige()
 
         async def onthoud_antwoord(self, sleutel: str, status_code: int, body: Any) -> None:
             opslag.tabel("idempotency")[sleutel] = {"status": status_code, "body": body}

@@ -3,15 +3,18 @@ its one locking policy (a row loaded for change is locked ``FOR UPDATE``; every 
 version loaded and bumps it; a lost race is ``GelijktijdigGewijzigd``, 409) and its one codec.
 
 * :class:`AanmeldingRepository`: the aanmelding as one JSONB document, with the columns the list and the
-  duplicate rule look up (:meth:`AanmeldingRepository.kolommen`); the list query, the duplicate lookup and its
-  advisory lock are extra methods.
+  duplicate rule look up (:meth:`AanmeldingRepository.kolommen`); the list query and the duplicate lookup are
+  extra methods (its advisory lock comes with the intake switch's read, below).
 * :class:`IntakeRepository`: the intake switch, a row of plain columns (``intake``). Its documents are those
   columns; saves take the same version check. The one exception to the locking policy is the receipt's read of
   the switch (:meth:`IntakeRepository.voor_ontvangst`): a SHARE lock, not ``FOR UPDATE``. Every receipt reads the
   switch; an exclusive lock would serialise all receipts on that one row, while a share lock lets receipts run
   side by side and still never interleave with a closing (which takes ``FOR UPDATE``): a POST either commits
   before the closing does, or waits and then sees intake closed. The receipt does not change the switch, so it
-  is not saved.
+  is not saved. The same statement claims the request's Idempotency-Key and takes the receipt's advisory lock on
+  the jongereRef (serialising receipts for one jongere until the transaction ends, so two concurrent aanmeldingen
+  for the same jongere always see each other in the duplicate check, :meth:`AanmeldingRepository.voor_jongere`,
+  a statement of its own after it): one round trip opens a receipt.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Any
 import asyncpg
 from sqlalchemy import func, select, update
 
-from jeugdhulp_common.db import execute, fetch, fetchrow, insert_rows
+from jeugdhulp_common import idempotency
+from jeugdhulp_common.db import fetch, fetchrow, insert_rows
 from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.unit_of_work import Repository
 
@@ -77,11 +81,6 @@ class AanmeldingRepository(Repository[Aanmelding]):
         where = () if organisatie is None else (self.table.c.aanmelder_organisatie == organisatie,)
         return await self.lees(aanmelding_id, where=where)
 
-    async def vergrendel_jongere(self, jongere_ref: str) -> None:
-        """Serialise receipts for one jongereRef until the end of the transaction, so two concurrent
-        aanmeldingen for the same jongere always see each other in the duplicate check."""
-        await execute(self.session, "SELECT pg_advisory_xact_lock($1, hashtext($2))", _DUBBEL_LOCK_NAMESPACE, jongere_ref)
-
     async def voor_jongere(self, jongere_ref: str) -> list[Samenvatting]:
         rows = await fetch(self.session, "SELECT id, jongere_ref, status FROM aanmelding WHERE jongere_ref = $1", jongere_ref)
         return [Samenvatting(r["id"], r["jongere_ref"], r["status"]) for r in rows]
@@ -112,7 +111,17 @@ class AanmeldingRepository(Repository[Aanmelding]):
         return items, total
 
 
-_INTAKE_GEDEELD = "SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $1 FOR SHARE"
+# The opening of a receipt in one statement: the switch's row (SHARE; no row: NULLs, an open intake); for the row the
+# join yields, in select-list order, the Idempotency-Key claim (jeugdhulp_common.idempotency.CLAIM_CTE, $1-$3; a key
+# claimed by a transaction in flight waits for it) and then the advisory lock per jongereRef. Every receipt takes them
+# in this one order, so two receipts never wait for each other both ways.
+_ONTVANGST = (
+    f"WITH {idempotency.CLAIM_CTE}"
+    " SELECT (SELECT count(*) FROM claim) AS geclaimd, i.open, i.reden, i.gewijzigd_op, i.version,"
+    " pg_advisory_xact_lock($5, hashtext($6)) AS vergrendeld"
+    " FROM (SELECT) AS een LEFT JOIN LATERAL"
+    " (SELECT open, reden, gewijzigd_op, version FROM intake WHERE sleutel = $4 FOR SHARE) AS i ON true"
+)
 
 
 class IntakeRepository(Repository[Intake]):
@@ -121,10 +130,6 @@ class IntakeRepository(Repository[Intake]):
     table = intake_table
     aggregaat = Intake
     naam = "Intake"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._gedeeld = False
 
     def sleutel(self, intake: Intake) -> str:
         return INTAKE_KEY
@@ -145,15 +150,21 @@ class IntakeRepository(Repository[Intake]):
             self.add(intake)
             return intake
 
-    async def voor_ontvangst(self) -> Intake:
-        """The switch for a receipt: a SHARE lock until the transaction ends, not saved (see the module text)."""
-        self._gedeeld = True
+    async def voor_ontvangst(self, jongere_ref: str, *, claim: tuple[str, str, str]) -> tuple[bool, Intake]:
+        """Open a receipt of an aanmelding for ``jongere_ref`` in one statement (see the module text): claim the
+        Idempotency-Key ``claim`` = (organisatie, key, request digest), take the switch with a SHARE lock until the
+        transaction ends (not saved) and the receipt lock of that jongereRef. Whether the key was claimed (False: see
+        ``jeugdhulp_common.idempotency.na_claim``), and the switch (no row: an open intake)."""
         try:
-            return await self.lees(INTAKE_KEY)
-        except NietGevonden:
-            return Intake(open=True)
-        finally:
-            self._gedeeld = False
+            row = await fetchrow(self.session, _ONTVANGST, *claim, INTAKE_KEY, _DUBBEL_LOCK_NAMESPACE, jongere_ref)
+        except asyncpg.PostgresError as exc:
+            if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch (or a receipt the jongere)
+                raise GelijktijdigGewijzigd(self.naam) from None
+            raise
+        assert row is not None  # the join always yields one row
+        if row["version"] is None:
+            return bool(row["geclaimd"]), Intake(open=True)
+        return bool(row["geclaimd"]), self.uit_document({k: row[k] for k in ("open", "reden", "gewijzigd_op")})
 
     async def huidige(self) -> Intake:
         """The switch, read only (no lock)."""
@@ -165,23 +176,10 @@ class IntakeRepository(Repository[Intake]):
     # The three storage operations, on the intake's columns.
 
     async def _row(self, sleutel: Any, where: Sequence[Any], *, for_update: bool) -> Any:
-        if self._gedeeld and not for_update and not where:
-            # Every receipt's read: plain SQL on the transaction's connection (the hot path; see jeugdhulp_common.db).
-            try:
-                row = await fetchrow(self.session, _INTAKE_GEDEELD, sleutel)
-            except asyncpg.PostgresError as exc:
-                if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch
-                    raise GelijktijdigGewijzigd(self.naam) from None
-                raise
-            if row is None:
-                raise NietGevonden(f"{self.naam} not found")
-            return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
         t = self.table
         q = select(t.c.open, t.c.reden, t.c.gewijzigd_op, t.c.version).where(t.c.sleutel == sleutel, *where)
         if for_update:
             q = q.with_for_update()
-        elif self._gedeeld:
-            q = q.with_for_update(read=True)
         row = (await self._eerste(q))._mapping
         return _Rij(document={k: row[k] for k in ("open", "reden", "gewijzigd_op")}, version=row["version"])
 

@@ -9,14 +9,15 @@ also reads the audit log (``GET /audit``, from ``jeugdhulp_common.service``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, Header, Query, status
+from fastapi import APIRouter, Depends, Header, Query, Request, status
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import AwareDatetime
 
 from jeugdhulp_common import idempotency
-from jeugdhulp_common.auth import TEAM, Principal, Toegangsrol
+from jeugdhulp_common.auth import TEAM, Principal, Toegangsrol, bearer
 from jeugdhulp_common.contracts.vocabulary import RegioELZ
 from jeugdhulp_common.paging import Limit, Offset, Page
 from jeugdhulp_common.service import Runtime
@@ -45,11 +46,13 @@ def router(rt: Runtime) -> APIRouter:
     assert isinstance(settings, AanmeldingSettings), "aanmelding.service must set settings_cls=AanmeldingSettings"
     regels = settings.screening_regels()
 
-    def uow_van(rollen: Callable[..., Principal]) -> Callable[..., AanmeldingUnitOfWork]:
-        """A dependency: the unit of work of a caller with one of these roles."""
+    def uow_van(rollen: Callable[..., Awaitable[Principal]]) -> Callable[..., Awaitable[AanmeldingUnitOfWork]]:
+        """A dependency: the unit of work of a caller with one of these roles. The role check (``rt.require``) is
+        called here, not declared as a sub-dependency: FastAPI solves each level of dependencies per request, at
+        about the cost of the credential check itself."""
 
-        async def uow(principal: Principal = Depends(rollen)) -> AanmeldingUnitOfWork:
-            return AanmeldingUnitOfWork(rt.sessionmaker, principal=principal)
+        async def uow(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> AanmeldingUnitOfWork:
+            return AanmeldingUnitOfWork(rt.sessionmaker, principal=await rollen(request, creds))
 
         return uow
 

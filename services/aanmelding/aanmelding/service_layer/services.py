@@ -62,16 +62,14 @@ async def ontvang_aanmelding(
 ) -> Ontvangst:
     """Receive an aanmelding and screen it at once (ONTVANGEN → GESCREEND in the same transaction).
 
-    The hot path: the key claim, the intake switch (share lock), the advisory lock and the duplicate lookup are
-    the only round trips before the commit; the new row, its events, the audit rows and the remembered response
+    The hot path: the key claim with the intake switch (share lock) and the advisory lock per jongereRef (one
+    statement), and the duplicate lookup are the only round trips before the commit; the new row, its events, the audit rows and the remembered response
     go in one statement at commit (deferred writes of the unit of work).
     """
     async with uow:
-        replay = await uow.eerder_antwoord(idempotency_key, request_digest)
+        replay, intake = await uow.ontvangst_openen(idempotency_key, request_digest, gegevens.jongere_ref)
         if replay is not None:
             return Ontvangst(replay.status_code, replay.response, herhaald=True)
-        intake = await uow.intake.voor_ontvangst()
-        await uow.aanmeldingen.vergrendel_jongere(gegevens.jongere_ref)
         bestaande = await uow.aanmeldingen.voor_jongere(gegevens.jongere_ref)
         nu = uow.klok.nu()
         aanmelding = Aanmelding.ontvangen(gegevens, intake=intake, nu=nu, bestaande=bestaande, partner=_partner(uow.principal))

@@ -9,6 +9,7 @@ from jeugdhulp_common import idempotency
 from jeugdhulp_common.unit_of_work import UnitOfWork
 
 from aanmelding.adapters.repository import AanmeldingRepository, IntakeRepository
+from aanmelding.domain import Intake
 
 
 class AanmeldingUnitOfWork(UnitOfWork):
@@ -16,10 +17,14 @@ class AanmeldingUnitOfWork(UnitOfWork):
     aanmeldingen: AanmeldingRepository
     intake: IntakeRepository
 
-    async def eerder_antwoord(self, sleutel: str, digest: str) -> idempotency.Replay | None:
-        """Claim the caller's Idempotency-Key: the earlier response to replay, or None to go on (a 409 when the
-        key was used with another body). Rolls back with the rest."""
-        return await idempotency.claim(self.session, self._organisatie(), sleutel, digest)
+    async def ontvangst_openen(self, sleutel: str, digest: str, jongere_ref: str) -> tuple[idempotency.Replay | None, Intake]:
+        """Open the receipt of an aanmelding for ``jongere_ref``, in one statement: claim the caller's Idempotency-Key
+        (``jeugdhulp_common.idempotency``: a 409 when it was used with another body; rolls back with the rest), take
+        the intake switch (share lock) and the receipt lock of that jongereRef. The earlier response to replay (or
+        None to go on), and the switch."""
+        organisatie = self._organisatie()
+        geclaimd, intake = await self.intake.voor_ontvangst(jongere_ref, claim=(organisatie, sleutel, digest))
+        return await idempotency.na_claim(self.session, geclaimd, organisatie, sleutel, digest), intake
 
     async def onthoud_antwoord(self, sleutel: str, status_code: int, body: Any) -> None:
         """Remember the response under the claimed key (written at commit, with the change)."""
