@@ -673,7 +673,7 @@ async def main() -> int:
             print(f"{name:<40} {kib / 1024:>8.1f}{flag}")
         if "memory" in parts:
             whole = sum(v for k, v in rss.items() if "idle" in k or k.startswith(("Kafka", "Postgres")))
-            print(f"{'whole stack (3 services idle + Kafka + Postgres)':<40} {whole / 1024:>8.1f}")
+            print(f"{'whole stack (4 services idle + Kafka + Postgres)':<40} {whole / 1024:>8.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str))
     return 0
