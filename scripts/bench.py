@@ -581,7 +581,7 @@ async def main() -> int:
         ap.error(f"unknown part(s) {', '.join(sorted(unknown))}")
     log_dir = Path(os.environ["JH_STATE_DIR"]) / "bench-logs"
     log_dir.mkdir(exist_ok=True)
-    support.migrate_all()
+    await asyncio.to_thread(support.migrate_all)  # Alembic runs its own event loop
     await ensure_topics(support.kafka(), [*topics.EVENT_TOPICS, *(topics.dead_letter_topic(s) for s in support.SERVICES)], partitions=3, replication_factor=1)
 
     figures: dict[str, object] = {}
