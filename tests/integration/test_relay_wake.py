@@ -16,14 +16,23 @@ from jeugdhulp_common.outbox import OutboxRelay
 SERVICE = "aanmelding"
 
 
+def _woken_relay(engine):  # noqa: ANN001, ANN202
+    """A relay whose poll is 30 s away, woken by the outbox's NOTIFY through its own listener."""
+    listener = Listener(support.database_url(SERVICE))
+    return listener, OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+
+
+async def _published(event_id) -> bool:  # noqa: ANN001
+    return await support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", event_id)
+
+
 async def _unpublished() -> int:
     return await support.db_fetchval(SERVICE, "SELECT count(*) FROM outbox WHERE published_at IS NULL")
 
 
 async def test_an_idle_relay_is_woken_by_the_outbox_notification() -> None:
     engine = make_engine(support.database_url(SERVICE))
-    listener = Listener(support.database_url(SERVICE))
-    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    listener, relay = _woken_relay(engine)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
     try:
@@ -33,7 +42,7 @@ async def test_an_idle_relay_is_woken_by_the_outbox_notification() -> None:
         async with make_sessionmaker(engine).begin() as session:
             await outbox.add(session, [ev])
         await support.wait_for(
-            lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", ev.event_id),
+            lambda: _published(ev.event_id),
             timeout=5,
             interval=0.02,
             what="the new row published long before the next poll",
@@ -54,8 +63,7 @@ async def test_a_row_committed_just_after_a_batch_without_its_own_notification_i
     it does not wait for the 30 s poll."""
     engine = make_engine(support.database_url(SERVICE))
     sm = make_sessionmaker(engine)
-    listener = Listener(support.database_url(SERVICE))
-    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    listener, relay = _woken_relay(engine)
     stop = asyncio.Event()
     tasks: list[asyncio.Task] = []
     older, later = gescreend(), gescreend()
@@ -66,14 +74,14 @@ async def test_a_row_committed_just_after_a_batch_without_its_own_notification_i
             await outbox.add(pending, [later])  # the trigger sees the older row unpublished: no NOTIFY for this one
             tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
             await support.wait_for(
-                lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", older.event_id),
+                lambda: _published(older.event_id),
                 timeout=60,
                 interval=0.02,
                 what="the older row published (the relay's wake-up at connect)",
             )
             await pending.commit()
         await support.wait_for(
-            lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", later.event_id),
+            lambda: _published(later.event_id),
             timeout=5,
             interval=0.02,
             what="the later row published long before the 30 s poll",
@@ -90,8 +98,7 @@ async def test_after_a_batch_with_no_row_inserted_meanwhile_the_relay_waits_for_
     notifies. The relay then waits for a NOTIFY or its (here 30 s) poll; a row committed afterwards still goes at once."""
     engine = make_engine(support.database_url(SERVICE))
     sm = make_sessionmaker(engine)
-    listener = Listener(support.database_url(SERVICE))
-    relay = OutboxRelay(engine, support.kafka(), idle_seconds=30, wake=listener.wake_event(OUTBOX_CHANNEL))
+    listener, relay = _woken_relay(engine)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(listener.run(stop)), asyncio.create_task(relay.run(stop))]
     try:
@@ -101,7 +108,7 @@ async def test_after_a_batch_with_no_row_inserted_meanwhile_the_relay_waits_for_
             async with sm.begin() as session:
                 await outbox.add(session, [ev])
             await support.wait_for(
-                lambda: support.db_fetchval(SERVICE, "SELECT published_at IS NOT NULL FROM outbox WHERE event_id = $1", ev.event_id),
+                lambda: _published(ev.event_id),
                 timeout=5,
                 interval=0.02,
                 what="the row published at once (NOTIFY)",
