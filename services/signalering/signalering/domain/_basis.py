@@ -4,13 +4,14 @@ The aggregate base (pending ``events``, ``neem_events``) and the transition tabl
 :class:`jeugdhulp_common.domain.Aggregaat` and :class:`jeugdhulp_common.domain.Overgangen`. The dataclass
 constructor of an aggregate *restores* it from stored fields and never emits; the named factory classmethods
 (``nieuw``, ``plan``, ``open`` …) *create* one and may emit. What is here: the caller's clock reading, and
-guards for required text, for personal data in anonymous (class A) free text (the de-identification gate)
-and for contact data in organisation names.
+guards for required text, for personal data in anonymous (class A) free text (the de-identification gate),
+for contact data in organisation names, and for references (``kind:<uuid>``), which are structure, not text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 
 from jeugdhulp_common.domain import RegelGeschonden
@@ -45,6 +46,20 @@ def uniek(waarden: Iterable[str], veld: str) -> list[str]:
     if len({w.casefold() for w in lijst}) != len(lijst):
         raise RegelGeschonden(f"'{veld}' contains duplicates", veld=veld)
     return lijst
+
+
+VERWIJZING = re.compile(r"[a-z][a-z-]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+"""A reference to a record: a lower-case kind, a colon and a UUID (``actiepunt:<actiepunt_id>``)."""
+
+
+def verwijzing(waarde: str | None, veld: str) -> str:
+    """A required reference of the form ``kind:<uuid>`` (:data:`VERWIJZING`). A reference is structure, never
+    free text, so it is checked by its form and not by the de-identification detector, which finds phone numbers,
+    identification numbers and IBANs in the hex digits of random UUIDs (about one UUID in five)."""
+    tekst = verplichte_tekst(waarde, veld)
+    if not VERWIJZING.fullmatch(tekst):
+        raise RegelGeschonden(f"'{veld}' must be a reference of the form 'kind:<uuid>'", veld=veld)
+    return tekst
 
 
 CONTACTGEGEVENS = frozenset(

@@ -20,7 +20,7 @@ from jeugdhulp_common.contracts.signalering import BeleidsaanbevelingGeformuleer
 from jeugdhulp_common.contracts.vocabulary import AanbevelingNiveau, Niveau, ThemaStatus
 from jeugdhulp_common.domain import Aggregaat, OngeldigeInvoer, Overgangen, RegelGeschonden
 
-from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_lijst, verplichte_tekst
+from signalering.domain._basis import geen_contactgegevens, geen_persoonsgegevens, tijdstip, verplichte_lijst, verplichte_tekst, verwijzing
 from signalering.domain.forum import Actiepunt, ActiepuntActie
 from signalering.domain.lerend_netwerk import LerendNetwerkSessie
 from signalering.domain.regels import STANDAARD_REGELS, SignaleringRegels
@@ -53,11 +53,11 @@ class Terugkoppeling(Aggregaat):
         inhoud_ref: str,
         nu: dt.datetime,
     ) -> Terugkoppeling:
-        """Emits ``TerugkoppelingVerstuurd``. Needs at least one organisation and a content reference."""
+        """Emits ``TerugkoppelingVerstuurd``. Needs at least one organisation and a content reference
+        (``kind:<uuid>``)."""
         organisaties = verplichte_lijst(naar_organisaties, "naarOrganisaties")
-        inhoud_ref = verplichte_tekst(inhoud_ref, "inhoudRef")
         geen_contactgegevens("naarOrganisaties", *organisaties)
-        geen_contactgegevens("inhoudRef", inhoud_ref)
+        inhoud_ref = verwijzing(inhoud_ref, "inhoudRef")
         tk = cls(terugkoppeling_id, Niveau(van_niveau), organisaties, inhoud_ref, verstuurd_op=tijdstip(nu))
         tk._emit(
             TerugkoppelingVerstuurd(

@@ -29,6 +29,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from signalering.domain._basis import VERWIJZING
 from signalering.domain.persoonsgegevens import DetectieContext, detecteer
 
 
@@ -86,11 +87,8 @@ def sleutel_soort(sleutel: str) -> SleutelSoort | None:
     return None
 
 
-_VERWIJZING = re.compile(r"^[a-z][a-z-]*:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
 def _is_gestructureerd(tekst: str) -> bool:
-    if _GESTRUCTUREERD.match(tekst.strip()) or _VERWIJZING.match(tekst.strip()):
+    if _GESTRUCTUREERD.match(tekst.strip()) or VERWIJZING.fullmatch(tekst.strip()):
         return True
     try:
         uuid.UUID(tekst.strip())
