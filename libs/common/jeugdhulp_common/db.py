@@ -134,15 +134,19 @@ async def driver_connection(session: Db) -> asyncpg.Connection:
     info = _info(session)
     raw: asyncpg.Connection | None = info.get(_DRIVER)
     if raw is None:
-        if isinstance(session, AsyncSession):
-            proxied = await (await session.connection()).get_raw_connection()
-        else:
-            proxied = await session.get_raw_connection()
-        adapted = proxied.dbapi_connection  # SQLAlchemy's asyncpg adapter: it owns BEGIN / COMMIT / ROLLBACK
+        conn = await session.connection() if isinstance(session, AsyncSession) else session
+        adapted = (await conn.get_raw_connection()).dbapi_connection  # SQLAlchemy's asyncpg adapter: it owns BEGIN / COMMIT / ROLLBACK
         if adapted._transaction is None:  # noqa: SLF001 - as its own first statement would, so the commit is SQLAlchemy's
             await adapted._start_transaction()  # noqa: SLF001
         raw = info[_DRIVER] = adapted.driver_connection
     return raw
+
+
+async def own_driver_connection(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a pooled connection on which SQLAlchemy has begun nothing, for a caller that runs
+    its own transactions on it (``async with raw.transaction()``) and issues no statement through ``conn``. Returning
+    ``conn`` to the pool rolls back nothing of it: the caller must have ended its transactions (the outbox relay)."""
+    return (await conn.get_raw_connection()).dbapi_connection.driver_connection
 
 
 async def fetch(session: Db, sql: str, *args: Any) -> list[asyncpg.Record]:
