@@ -107,17 +107,21 @@ async def begin(engine: AsyncEngine) -> AsyncConnection:
 async def commit(conn: AsyncConnection) -> None:
     """Send the deferred writes of ``conn``'s transaction (one statement, on the asyncpg connection), then ``COMMIT``,
     and return the connection to the pool."""
-    info = conn.info
-    pending: _Pending | None = info.pop(_DEFERRED, None)
-    if pending is not None and (pending.inserts or pending.updates or pending.additions or pending.upserts):
+    pending: _Pending | None = conn.info.pop(_DEFERRED, None)
+    if pending is not None:
+        await _send_on_driver(conn, pending)
+    conn.info.pop(_DRIVER, None)
+    await greenlet_spawn(_commit_and_close, conn.sync_connection)
+
+
+async def _send_on_driver(conn: AsyncConnection, pending: _Pending) -> None:
+    if pending.inserts or pending.updates or pending.additions or pending.upserts:
         raw = await driver_connection(conn)
         if pending.inserts or pending.updates or pending.additions:
             stmt = pending.statement()
             await raw.execute(stmt.sql, *stmt.args(pending.params(), conn.dialect))
         for sql, args in _upsert_statements(conn.dialect, pending):
             await raw.execute(sql, *args)
-    info.pop(_DRIVER, None)
-    await greenlet_spawn(_commit_and_close, conn.sync_connection)
 
 
 async def release(conn: AsyncConnection) -> None:
@@ -390,14 +394,17 @@ def _send(session: Session, pending: _Pending) -> None:
         _flush_upserts(session, pending)
 
 
-async def send_deferred(session: AsyncSession) -> None:
-    """Send the writes deferred so far now, in the session's transaction; later ones stay deferred to the commit (a
-    consumer batch sends a traced record's writes inside that record's span, after the batch's earlier writes)."""
-    info = session.sync_session.info
+async def send_deferred(session: Db) -> None:
+    """Send the writes deferred so far now, in the transaction; later ones stay deferred to the commit (a consumer
+    batch sends a traced record's writes inside that record's span, after the batch's earlier writes)."""
+    info = _info(session)
     pending: _Pending | None = info.get(_DEFERRED)
     if pending is not None and (pending.inserts or pending.updates or pending.additions or pending.upserts):
         info[_DEFERRED] = _Pending()
-        await session.run_sync(_send, pending)
+        if isinstance(session, AsyncSession):
+            await session.run_sync(_send, pending)
+        else:
+            await _send_on_driver(session, pending)
 
 
 @event.listens_for(Session, "before_commit")

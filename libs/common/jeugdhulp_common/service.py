@@ -132,7 +132,7 @@ def workers(
             EventConsumer(
                 group_id=defn.name,
                 kafka=s.kafka,
-                sessionmaker=rt.sessionmaker,
+                engine=rt.engine,
                 handlers=handlers,
                 max_attempts=s.consumer_max_attempts,
                 backoff_initial=s.consumer_backoff_initial_seconds,

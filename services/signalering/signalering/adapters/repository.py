@@ -16,13 +16,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from jeugdhulp_common.contracts.signalering import ThemaStatusGewijzigd
-from jeugdhulp_common.db import add_to, insert_if_absent, insert_rows
+from jeugdhulp_common.db import Db, add_to, insert_if_absent, insert_rows
 from jeugdhulp_common.domain import NietGevonden, OngeldigeInvoer
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.unit_of_work import Repository
 from sqlalchemy import ColumnElement, Table, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from signalering.adapters.tables import (
     aanbeveling_table,
@@ -105,7 +104,7 @@ class ThemaRepository(_Opslag[Thema], tabel=thema_table, veld="thema_id"):
 
     aggregaat = Thema
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Db) -> None:
         super().__init__(session)
         self._historie: list[dict[str, Any]] = []
 
@@ -287,16 +286,16 @@ class Geheimen(Repository[Any]):
         return Geheimen._salt
 
 
-async def salt(session: AsyncSession) -> bytes:
+async def salt(session: Db) -> bytes:
     """The salt, in a session that is not a unit of work's (the report read model's handlers)."""
     return Geheimen._salt if Geheimen._salt is not None else await Geheimen(session).salt()  # noqa: SLF001 - read once per process
 
 
-async def tel(session: AsyncSession, bron: str, code: str, jaar: int) -> None:
+async def tel(session: Db, bron: str, code: str, jaar: int) -> None:
     """One more for (bron, code, jaar); in a consumer batch the counts are summed and written once at commit."""
     await add_to(session, telling_table, {"bron": bron, "code": code, "jaar": jaar}, "aantal")
 
 
-async def tellingen(session: AsyncSession) -> list[Any]:
+async def tellingen(session: Db) -> list[Any]:
     q = select(telling_table).order_by(telling_table.c.bron, telling_table.c.jaar, telling_table.c.code)
     return list((await session.execute(q)).mappings())

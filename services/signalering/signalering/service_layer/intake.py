@@ -15,7 +15,7 @@ from jeugdhulp_common.contracts.traject import (
     TrajectAfgerond,
     TrajectBlokkadeGewijzigd,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from jeugdhulp_common.db import Db
 
 from signalering.adapters import repository as repo
 from signalering.domain import signalen_uit_overleg
@@ -24,7 +24,7 @@ from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 log = logging.getLogger(__name__)
 
 
-async def samenwerkingsoverleg_gehouden(session: AsyncSession, ev: SamenwerkingsoverlegGehouden, meta: MessageMeta) -> None:
+async def samenwerkingsoverleg_gehouden(session: Db, ev: SamenwerkingsoverlegGehouden, meta: MessageMeta) -> None:
     """One CONCEPT per candidate signal (§6 step 1). The ids are derived from the overleg with the salt, so even the
     same overleg published again under a new event id creates no duplicates (the repository leaves an existing
     signal as it is). The identifying data stays with the CONCEPT (for the detector) and is dropped on release.
@@ -36,7 +36,7 @@ async def samenwerkingsoverleg_gehouden(session: AsyncSession, ev: Samenwerkings
     log.info("concept signals derived", extra={"aantal": len(signalen), "event_id": str(ev.event_id)})
 
 
-async def traject_blokkade_gewijzigd(session: AsyncSession, ev: TrajectBlokkadeGewijzigd, meta: MessageMeta) -> None:
+async def traject_blokkade_gewijzigd(session: Db, ev: TrajectBlokkadeGewijzigd, meta: MessageMeta) -> None:
     """Anonymous count by code only (no traject id is kept)."""
     jaar = ev.occurred_at.year
     await repo.tel(session, "BLOKKADE_NAAR", ev.naar.value, jaar)
@@ -44,12 +44,12 @@ async def traject_blokkade_gewijzigd(session: AsyncSession, ev: TrajectBlokkadeG
         await repo.tel(session, "ACUTE_CRISIS", "JA", jaar)
 
 
-async def aanmelding_niet_opgestart(session: AsyncSession, ev: AanmeldingNietOpgestart, meta: MessageMeta) -> None:
+async def aanmelding_niet_opgestart(session: Db, ev: AanmeldingNietOpgestart, meta: MessageMeta) -> None:
     """The reason code only (§10: "signalering (code only)")."""
     await repo.tel(session, "NIET_OPGESTART_REDEN", ev.reden.value, ev.occurred_at.year)
 
 
-async def traject_afgerond(session: AsyncSession, ev: TrajectAfgerond, meta: MessageMeta) -> None:
+async def traject_afgerond(session: Db, ev: TrajectAfgerond, meta: MessageMeta) -> None:
     jaar = ev.occurred_at.year
     await repo.tel(session, "AFGEROND", "TOTAAL", jaar)
     for reden in dict.fromkeys(ev.redenen):

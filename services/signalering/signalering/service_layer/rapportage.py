@@ -27,7 +27,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from jeugdhulp_common.consumer import MessageMeta
-from jeugdhulp_common.db import upsert_row
+from jeugdhulp_common.db import Db, upsert_row
 from jeugdhulp_common.contracts.aanmelding import AanmeldingNietOpgestart, AanmeldingOntvangen, AanmeldingOpgestart
 from jeugdhulp_common.contracts.traject import TrajectAfgerond, TrajectGestart
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
@@ -59,14 +59,14 @@ def _dag(moment: dt.datetime) -> dt.date:
     return moment.astimezone(TIJDZONE).date()
 
 
-async def _ref(session: AsyncSession, soort: str, id_: uuid.UUID) -> str:
+async def _ref(session: Db, soort: str, id_: uuid.UUID) -> str:
     return bron_ref(soort, id_, await repo.salt(session))
 
 
 _FEITEN = {"aanmelding": rapportage_aanmelding, "traject": rapportage_traject}
 
 
-async def _upsert(session: AsyncSession, soort: str, id_: uuid.UUID, **waarden: Any) -> None:
+async def _upsert(session: Db, soort: str, id_: uuid.UUID, **waarden: Any) -> None:
     """Upsert the columns an event knows into the fact row of this aanmelding or traject (keyed by its salted ref)."""
     # In a consumer batch the upserts of one ref are merged and each table's rows go in one statement at commit.
     await upsert_row(session, _FEITEN[soort], {"ref": await _ref(session, soort, id_)}, waarden)
@@ -76,7 +76,7 @@ def _code(waarde: StrEnum | None) -> str | None:
     return None if waarde is None else waarde.value
 
 
-async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, meta: MessageMeta | None) -> None:
+async def aanmelding_ontvangen(session: Db, ev: AanmeldingOntvangen, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
         "aanmelding",
@@ -90,11 +90,11 @@ async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, m
     )
 
 
-async def aanmelding_opgestart(session: AsyncSession, ev: AanmeldingOpgestart, meta: MessageMeta | None) -> None:
+async def aanmelding_opgestart(session: Db, ev: AanmeldingOpgestart, meta: MessageMeta | None) -> None:
     await _upsert(session, "aanmelding", ev.aanmelding_id, opgestart_op=_dag(ev.occurred_at))
 
 
-async def aanmelding_niet_opgestart(session: AsyncSession, ev: AanmeldingNietOpgestart, meta: MessageMeta | None) -> None:
+async def aanmelding_niet_opgestart(session: Db, ev: AanmeldingNietOpgestart, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
         "aanmelding",
@@ -105,11 +105,11 @@ async def aanmelding_niet_opgestart(session: AsyncSession, ev: AanmeldingNietOpg
     )
 
 
-async def traject_gestart(session: AsyncSession, ev: TrajectGestart, meta: MessageMeta | None) -> None:
+async def traject_gestart(session: Db, ev: TrajectGestart, meta: MessageMeta | None) -> None:
     await _upsert(session, "traject", ev.traject_id, aanmelding_ref=await _ref(session, "aanmelding", ev.aanmelding_id), startdatum=ev.startdatum)
 
 
-async def traject_afgerond(session: AsyncSession, ev: TrajectAfgerond, meta: MessageMeta | None) -> None:
+async def traject_afgerond(session: Db, ev: TrajectAfgerond, meta: MessageMeta | None) -> None:
     await _upsert(
         session,
         "traject",
@@ -174,7 +174,7 @@ async def herbouw(sessionmaker: async_sessionmaker[AsyncSession], kafka: KafkaCo
 # --------------------------------------------------------------------------- query
 
 
-async def feiten(session: AsyncSession) -> tuple[list[AanmeldingFeit], list[TrajectFeit]]:
+async def feiten(session: Db) -> tuple[list[AanmeldingFeit], list[TrajectFeit]]:
     a = [AanmeldingFeit(**dict(r)) for r in (await session.execute(select(rapportage_aanmelding))).mappings()]
     t = [
         TrajectFeit(**{**dict(r), "afrondingsredenen": tuple(r["afrondingsredenen"] or ())})
@@ -183,12 +183,12 @@ async def feiten(session: AsyncSession) -> tuple[list[AanmeldingFeit], list[Traj
     return a, t
 
 
-async def _groep(session: AsyncSession, kolom: Any, *where: Any) -> dict[str, int]:
+async def _groep(session: Db, kolom: Any, *where: Any) -> dict[str, int]:
     q = select(kolom, func.count()).where(*where).group_by(kolom).order_by(kolom)
     return {str(k): int(n) for k, n in (await session.execute(q)).all()}
 
 
-async def trechter(session: AsyncSession, periode: Periode) -> Trechter:
+async def trechter(session: Db, periode: Periode) -> Trechter:
     """The funnel from signalering's own tables (the service is their source of truth)."""
     namen = {r.thema_id: r.naam for r in (await session.execute(select(thema_table.c.thema_id, thema_table.c.naam))).all()}
     per_thema: dict[str, int] = {}
@@ -227,7 +227,7 @@ async def trechter(session: AsyncSession, periode: Periode) -> Trechter:
     )
 
 
-async def standaard_periode(session: AsyncSession) -> Periode:
+async def standaard_periode(session: Db) -> Periode:
     """From the first to the last calendar year with a fact (this year when there is none)."""
     data: list[dt.date] = []
     for kolom in (rapportage_aanmelding.c.ontvangen_op, rapportage_traject.c.startdatum, rapportage_traject.c.afgerond_op):
@@ -259,7 +259,7 @@ def combineer(*tabellen: dict) -> dict:
         if len(handlers) == 1:
             return handlers[0]
 
-        async def beide(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
+        async def beide(session: Db, ev: Event, meta: MessageMeta) -> None:
             for h in handlers:
                 await h(session, ev, meta)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart, InstemmingVastgelegd
+from jeugdhulp_common.db import Db
 
 from traject.adapters.tables import aanmelding_projectie
 from traject.domain import Traject
@@ -19,7 +19,7 @@ from traject.service_layer.unit_of_work import TRAJECT, TrajectUnitOfWork
 log = logging.getLogger(__name__)
 
 
-async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, meta: MessageMeta) -> None:
+async def aanmelding_ontvangen(session: Db, ev: AanmeldingOntvangen, meta: MessageMeta) -> None:
     # A plain INSERT on purpose: a second effect of the same event would fail loudly, not be absorbed here.
     await session.execute(
         aanmelding_projectie.insert().values(
@@ -31,7 +31,7 @@ async def aanmelding_ontvangen(session: AsyncSession, ev: AanmeldingOntvangen, m
     )
 
 
-async def aanmelding_opgestart(session: AsyncSession, ev: AanmeldingOpgestart, meta: MessageMeta) -> None:
+async def aanmelding_opgestart(session: Db, ev: AanmeldingOpgestart, meta: MessageMeta) -> None:
     """§5.2 "create → IN_OPSTART on AanmeldingOpgestart". The inbox absorbs a redelivery of the same event; a
     second, different event for the same aanmelding (one traject per aanmelding, §4.2) is logged and has no effect
     (the unique aanmelding_id backs this up under a race: the consumer's transaction fails and is retried)."""
@@ -54,7 +54,7 @@ INSTEMMING_INGETROKKEN = "INSTEMMING_INGETROKKEN"
 _VIA_AANMELDING = Principal(credential_id=uuid.UUID(int=0), organisatie="aanmelding (instemming)", rollen=frozenset())
 
 
-async def instemming_vastgelegd(session: AsyncSession, ev: InstemmingVastgelegd, meta: MessageMeta) -> None:
+async def instemming_vastgelegd(session: Db, ev: InstemmingVastgelegd, meta: MessageMeta) -> None:
     """§9 rule 5: a withdrawn consent has effect on the traject of that aanmelding (recorded, audited, shown on
     the traject): GEGEVENSDELING_PARTNERS cuts partners' reads of its personal data, TRAJECT_OPSTART flags it for
     the team and stops candidate signals. A consent given, or a withdrawal before a traject exists, changes

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlalchemy import and_, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from jeugdhulp_common.events import Event
 from jeugdhulp_common.unit_of_work import Repository
+from jeugdhulp_common.db import Db
 
 from webhooks.adapters.tables import (
     delivery_table as D,
@@ -33,7 +33,7 @@ PENDING, DELIVERED, FAILED = "PENDING", "DELIVERED", "FAILED"
 # --------------------------------------------------------------------------- projection
 
 
-async def leer(session: AsyncSession, f: Feiten) -> None:
+async def leer(session: Db, f: Feiten) -> None:
     if f.aanmelding is not None:
         aid, org = f.aanmelding
         await session.execute(pg_insert(SA).values(aanmelding_id=aid, organisatie=org).on_conflict_do_nothing())
@@ -46,7 +46,7 @@ async def leer(session: AsyncSession, f: Feiten) -> None:
             await session.execute(pg_insert(STO).values([{"traject_id": tid, "organisatie": o} for o in sorted(orgs)]).on_conflict_do_nothing())
 
 
-async def organisaties(session: AsyncSession, ev: Event) -> set[str]:
+async def organisaties(session: Db, ev: Event) -> set[str]:
     """The organisations of the aanmelding or traject this event is about (as far as the projection knows)."""
     key = type(ev).key_field
     if key == AANMELDING_KEY:
@@ -124,7 +124,7 @@ class Leveringen:
     ``FOR UPDATE SKIP LOCKED`` (:meth:`claim`) and keeps that SQL; everything else about a subscription goes through
     :class:`AbonnementRepository`."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: Db) -> None:
         self.session = session
 
     async def voeg_toe(self, rows: Sequence[dict[str, Any]]) -> int:

@@ -9,7 +9,7 @@ import logging
 from jeugdhulp_common.consumer import Handler, MessageMeta
 from jeugdhulp_common.events import REGISTRY, Event
 from jeugdhulp_common.tracing import current_carrier
-from sqlalchemy.ext.asyncio import AsyncSession
+from jeugdhulp_common.db import Db
 
 from webhooks.adapters import repository as repo
 from webhooks.adapters.repository import AbonnementRepository, Leveringen
@@ -20,7 +20,7 @@ from webhooks.domain.projection import feiten
 log = logging.getLogger(__name__)
 
 
-async def verdeel(session: AsyncSession, ev: Event, meta: MessageMeta) -> None:
+async def verdeel(session: Db, ev: Event, meta: MessageMeta) -> None:
     await repo.leer(session, feiten(ev))
     cls = type(ev)
     orgs = await repo.organisaties(session, ev) if scoped(cls) else None
