@@ -241,7 +241,7 @@ class EventConsumer:
                 async with self.sessionmaker() as session:  # closing it uncommitted rolls back
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
                     with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
-                        fresh = await self._claim(session, [ev for _, _, ev, parent in decoded if parent is None and type(ev) in handlers])
+                        fresh = await self._claim(session, [(record.topic, ev) for record, _, ev, parent in decoded if parent is None and type(ev) in handlers])
                         for record, headers, ev, parent in decoded:
                             handler = handlers.get(type(ev))
                             if handler is None:
@@ -284,21 +284,22 @@ class EventConsumer:
         its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
         # No exception details on this span (they may quote data): the record-by-record retry records the error.
         with _attached(parent), self._span(record, meta.headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
-            duplicate = not await self._claim(session, [ev])
+            duplicate = not await self._claim(session, [(record.topic, ev)])
             span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.duplicate": duplicate})
             if not duplicate:
                 await handler(session, ev, meta)
                 await send_deferred(session)
         return duplicate
 
-    async def _claim(self, session: AsyncSession, events: list[Event]) -> set:
-        """The inbox rows of ``events`` in one statement (one prepared statement whatever their number): the event ids
-        (UUIDs) not seen before."""
-        if not events:
+    async def _claim(self, session: AsyncSession, claims: list[tuple[str, Event]]) -> set:
+        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement (one prepared statement
+        whatever their number): the event ids (UUIDs) not seen before. The topic is the Kafka record's, as in
+        :meth:`_apply`: the record is where the event was read, whatever its class declares."""
+        if not claims:
             return set()
         conn = await session.connection()
         result = await conn.exec_driver_sql(
-            INBOX_CLAIM, ([ev.event_id for ev in events], [ev.event_type for ev in events], [ev.topic for ev in events])
+            INBOX_CLAIM, ([ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
         )
         return {row[0] for row in result}
 
