@@ -8,13 +8,12 @@ services the two topics agree; here that check is left out so that they differ a
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
 import support
 from aiokafka.structs import ConsumerRecord
-from events_factory import as_record, gescreend
+from events_factory import as_consumer_record, gescreend
 
 from jeugdhulp_common import consumer as consumer_module
 from jeugdhulp_common import events
@@ -27,11 +26,7 @@ ELDERS = "jeugdhulp.test.elders"  # not the topic AanmeldingGescreend declares
 
 
 def op_elders(ev: AanmeldingGescreend, offset: int) -> ConsumerRecord:
-    key, value, headers = as_record(ev)
-    return ConsumerRecord(
-        topic=ELDERS, partition=0, offset=offset, timestamp=int(time.time() * 1000), timestamp_type=0, key=key, value=value,
-        checksum=None, serialized_key_size=len(key), serialized_value_size=len(value), headers=headers,
-    )
+    return as_consumer_record(ev, offset=offset, topic=ELDERS)
 
 
 async def inbox_topics(event_ids: list[uuid.UUID]) -> list[str]:
