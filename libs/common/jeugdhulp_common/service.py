@@ -68,8 +68,8 @@ class Shutdown:
     not committed is delivered again (the inbox absorbs both), an open connection goes with the process.
 
     A step that does not even end when cancelled (or the event loop's own teardown, which waits for every task it
-    cancels) cannot hold the process: :meth:`begin` starts a watchdog thread that ends the process (``os._exit``,
-    after a log line) one second after ``seconds``."""
+    cancels) cannot hold the process: :meth:`begin`, called by the command's signal handler, starts a watchdog thread
+    that ends the process (``os._exit``, after a log line) one second after ``seconds``."""
 
     REQUESTS, WORKERS, CANCELLED, CLIENT = 0.3, 0.4, 0.1, 0.1
     MARGIN = 1.0
@@ -287,8 +287,9 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
             yield
         finally:
             # Every step bounded (Shutdown): the process ends in JH_SHUTDOWN_SECONDS whatever the broker and database do.
+            # (Its watchdog is armed by the process's signal handler, _Server, not here: an app run inside another
+            # process, e.g. a test's, is not ended by it.)
             shutdown = rt.shutdown
-            shutdown.begin()
             await shutdown.stop_workers(stop, running)
             await shutdown.step("kafka admin client close", admin.close(), shutdown.CLIENT)
             await shutdown.step("database pool close", rt.engine.dispose(), shutdown.CLIENT)
