@@ -19,7 +19,7 @@ from aanmelding.service_layer import services
 from aanmelding.service_layer.unit_of_work import AanmeldingUnitOfWork
 from jeugdhulp_common.auth import Principal, Toegangsrol
 from jeugdhulp_common.contracts.vocabulary import AanmelderCategorie, Onderwerp, RedenVanAanmelding, RegioELZ
-from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.db import make_engine
 from jeugdhulp_common.domain import GelijktijdigGewijzigd
 from jeugdhulp_common.paging import MAX_OFFSET
 
@@ -258,7 +258,7 @@ async def _houd_vast(sql: str, *args: Any) -> tuple[asyncpg.Connection, Any]:
 @pytest.fixture
 async def korte_wachttijd() -> AsyncIterator[Any]:
     engine = make_engine(support.database_url("aanmelding"), pool_size=2, lock_timeout_ms=200)
-    yield make_sessionmaker(engine)
+    yield engine
     await engine.dispose()
 
 
@@ -292,9 +292,9 @@ async def test_a_closing_in_flight_holds_receipts_back_and_a_receipt_that_waits_
         redenen=(RedenVanAanmelding.REFLECTIE,),
     )
 
-    def ontvang(sm: Any) -> Any:
+    def ontvang(engine: Any) -> Any:
         return services.ontvang_aanmelding(
-            AanmeldingUnitOfWork(sm, principal=TEAM), gegevens, regels=ScreeningRegels(min_leeftijd=10, max_leeftijd=16),
+            AanmeldingUnitOfWork(engine, principal=TEAM), gegevens, regels=ScreeningRegels(min_leeftijd=10, max_leeftijd=16),
             idempotency_key=str(uuid.uuid4()), request_digest="d", antwoord=lambda a: {"aanmeldingId": str(a.aanmelding_id)},
         )
 
@@ -345,10 +345,10 @@ async def test_an_old_format_row_loads_after_migrating(in_process) -> None:
         await conn.close()
     engine = make_engine(url, pool_size=1)
     try:
-        uow = AanmeldingUnitOfWork(make_sessionmaker(engine), principal=TEAM)
+        uow = AanmeldingUnitOfWork(engine, principal=TEAM)
         a = await services.lees_aanmelding(uow, uuid.UUID(int=1))
         assert a.jongere_ref == "jref-1" and a.heeft_instemming_jongere() and uow.aanmeldingen.versie(a) == 3
-        uow = AanmeldingUnitOfWork(make_sessionmaker(engine), principal=TEAM)
+        uow = AanmeldingUnitOfWork(engine, principal=TEAM)
         _, i = await services.instemming_intrekken(uow, uuid.UUID(int=1), uuid.UUID(int=2), op=a.opgestart_op)
         assert i.ingetrokken_op == a.opgestart_op and uow.aanmeldingen.versie(a) == 4
     finally:

@@ -11,7 +11,7 @@ import pytest
 import support
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.contracts.aanmelding import IntakeStatusGewijzigd
-from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.db import make_engine
 from jeugdhulp_common.domain import GelijktijdigGewijzigd
 from probe_aggregaat import Ding, DingUnitOfWork
 from sqlalchemy import text
@@ -21,11 +21,11 @@ P = Principal(credential_id=uuid.uuid4(), organisatie="ORG-PROBE", rollen=frozen
 
 
 @pytest.fixture(scope="module")
-async def sm(migrated: None):
+async def engine(migrated: None):
     engine = make_engine(support.database_url(SERVICE), lock_timeout_ms=300)
     async with engine.begin() as conn:
         await conn.execute(text("CREATE TABLE IF NOT EXISTS uow_probe (id uuid PRIMARY KEY, version int NOT NULL, document jsonb NOT NULL, staat text)"))
-    yield make_sessionmaker(engine)
+    yield engine
     await engine.dispose()
 
 
@@ -37,13 +37,13 @@ async def _outbox(event_ids: list[uuid.UUID]) -> int:
     return await support.db_fetchval(SERVICE, "SELECT count(*) FROM outbox WHERE event_id = ANY($1::uuid[])", event_ids)
 
 
-async def test_change_events_and_audit_commit_together_or_not_at_all(sm) -> None:
+async def test_change_events_and_audit_commit_together_or_not_at_all(engine) -> None:
     ding = Ding(uuid.uuid4())
-    async with DingUnitOfWork(sm, principal=P) as uow:
+    async with DingUnitOfWork(engine, principal=P) as uow:
         uow.dingen.add(ding)
         uow.audit("AANMAKEN", "Ding", ding.ding_id)
     ev = _ev()
-    async with DingUnitOfWork(sm, principal=P) as uow:
+    async with DingUnitOfWork(engine, principal=P) as uow:
         (await uow.dingen.get(ding.ding_id)).klaar(ev)
         uow.audit("KLAAR", "Ding", ding.ding_id)
     row = (await support.db_fetch(SERVICE, "SELECT version, staat, document->>'staat' AS doc FROM uow_probe WHERE id = $1", ding.ding_id))[0]
@@ -53,7 +53,7 @@ async def test_change_events_and_audit_commit_together_or_not_at_all(sm) -> None
 
     weg = _ev()
     with pytest.raises(RuntimeError):
-        async with DingUnitOfWork(sm, principal=P) as uow:
+        async with DingUnitOfWork(engine, principal=P) as uow:
             (await uow.dingen.get(ding.ding_id)).klaar(weg)
             uow.audit("KLAAR", "Ding", ding.ding_id)
             raise RuntimeError("the domain refused")
@@ -62,14 +62,14 @@ async def test_change_events_and_audit_commit_together_or_not_at_all(sm) -> None
     assert await support.db_fetchval(SERVICE, "SELECT count(*) FROM audit_log WHERE aggregate_id = $1", str(ding.ding_id)) == 2
 
 
-async def test_a_row_held_by_another_change_is_a_409_after_the_lock_timeout(sm) -> None:
+async def test_a_row_held_by_another_change_is_a_409_after_the_lock_timeout(engine) -> None:
     ding = Ding(uuid.uuid4())
-    async with DingUnitOfWork(sm, principal=P) as uow:
+    async with DingUnitOfWork(engine, principal=P) as uow:
         uow.dingen.add(ding)
     holding, release = asyncio.Event(), asyncio.Event()
 
     async def holder() -> None:
-        async with DingUnitOfWork(sm, principal=P) as uow:
+        async with DingUnitOfWork(engine, principal=P) as uow:
             await uow.dingen.get(ding.ding_id)
             holding.set()
             await release.wait()
@@ -78,9 +78,9 @@ async def test_a_row_held_by_another_change_is_a_409_after_the_lock_timeout(sm) 
     await holding.wait()
     try:
         with pytest.raises(GelijktijdigGewijzigd):
-            async with DingUnitOfWork(sm, principal=P) as uow:
+            async with DingUnitOfWork(engine, principal=P) as uow:
                 await uow.dingen.get(ding.ding_id)
-        async with DingUnitOfWork(sm, principal=P) as uow:  # a read takes no lock: it does not wait
+        async with DingUnitOfWork(engine, principal=P) as uow:  # a read takes no lock: it does not wait
             assert (await uow.dingen.lees(ding.ding_id)).ding_id == ding.ding_id
     finally:
         release.set()
@@ -88,12 +88,12 @@ async def test_a_row_held_by_another_change_is_a_409_after_the_lock_timeout(sm) 
     assert await support.db_fetchval(SERVICE, "SELECT version FROM uow_probe WHERE id = $1", ding.ding_id) == 2
 
 
-async def test_a_version_moved_behind_the_lock_is_a_concurrent_change(sm) -> None:
+async def test_a_version_moved_behind_the_lock_is_a_concurrent_change(engine) -> None:
     ding = Ding(uuid.uuid4())
-    async with DingUnitOfWork(sm, principal=P) as uow:
+    async with DingUnitOfWork(engine, principal=P) as uow:
         uow.dingen.add(ding)
     with pytest.raises(GelijktijdigGewijzigd):
-        async with DingUnitOfWork(sm, principal=P) as uow:
+        async with DingUnitOfWork(engine, principal=P) as uow:
             await uow.dingen.get(ding.ding_id)
             await uow.session.execute(text("UPDATE uow_probe SET version = version + 5 WHERE id = :id"), {"id": ding.ding_id})
     assert await support.db_fetchval(SERVICE, "SELECT version FROM uow_probe WHERE id = $1", ding.ding_id) == 1

@@ -13,7 +13,6 @@ import support
 
 from jeugdhulp_common.auth import Toegangsrol
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend, AanmeldingOntvangen
-from jeugdhulp_common.db import make_sessionmaker
 from webhooks.service_layer.unit_of_work import WebhooksUnitOfWork
 
 # A public address literal: the SSRF guard passes without DNS. Nothing is sent here (no worker in this tier) and
@@ -114,7 +113,7 @@ async def test_pause_resume_and_a_disabled_subscription_is_resumed_not_paused(sv
         assert (await c.post(f"/subscriptions/{sub['id']}/pause")).json()["status"] == "PAUSED"
         assert (await c.post(f"/subscriptions/{sub['id']}/resume")).json()["status"] == "ACTIVE"
         # What the delivery worker does on a 410: the same aggregate, through the same unit of work.
-        async with WebhooksUnitOfWork(make_sessionmaker(svc.engine)) as uow:
+        async with WebhooksUnitOfWork(svc.engine) as uow:
             (await uow.abonnementen.get(uuid.UUID(sub["id"]))).schakel_uit("410 Gone from the receiver", dt.datetime.now(dt.UTC))
         got = (await c.get(f"/subscriptions/{sub['id']}")).json()
         assert got["status"] == "DISABLED" and got["disabledReason"] == "410 Gone from the receiver"

@@ -25,7 +25,6 @@ import support
 from jeugdhulp_common.auth import Toegangsrol as R
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart
 from jeugdhulp_common.contracts.vocabulary import AanmelderCategorie
-from jeugdhulp_common.db import make_sessionmaker
 from jeugdhulp_common.domain import NietGevonden, OngeldigeInvoer, OngeldigeOvergang
 from jeugdhulp_common.problems import PROBLEM_TYPE, SOORTEN
 
@@ -120,7 +119,7 @@ async def _webhooks(svc) -> Antwoorden:
         assert r.status_code == 201, r.text
         sid = r.json()["id"]
         try:
-            async with WebhooksUnitOfWork(make_sessionmaker(svc.engine)) as uow:  # what the worker does on a 410
+            async with WebhooksUnitOfWork(svc.engine) as uow:  # what the worker does on a 410
                 (await uow.abonnementen.get(uuid.UUID(sid))).schakel_uit("410 Gone from the receiver", dt.datetime.now(dt.UTC))
             return {
                 "niet-gevonden": (await partner.get(f"/subscriptions/{uuid.uuid4()}"), None),

@@ -35,7 +35,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition
@@ -111,6 +111,7 @@ class EventConsumer:
         backoff_max: float = 5.0,
         client_id: str | None = None,
         max_poll_records: int = 500,
+        close_seconds: float = 1.0,
     ) -> None:
         self.group_id = group_id
         self.kafka = kafka
@@ -123,6 +124,7 @@ class EventConsumer:
         self.backoff_max = backoff_max
         self.client_id = client_id or group_id
         self.max_poll_records = max_poll_records
+        self.close_seconds = close_seconds  # each step of stopping (last commit, closing the clients) waits at most this
         self._processing = asyncio.Lock()
         self._revoked: set[TopicPartition] = set()
         self._pending: dict[TopicPartition, int] = {}  # next offset to commit, per partition
@@ -163,16 +165,28 @@ class EventConsumer:
                 if self._pending and (committing is None or committing.done()):
                     committing = asyncio.create_task(self._commit())
         finally:
+            # Each step of stopping waits at most close_seconds (the broker may be away): an offset not committed means
+            # records delivered again (the inbox absorbs them); a client not closed goes with the process.
             try:
-                if committing is not None:
-                    await committing
-                await self._commit()
+                await self._closing("last offset commit", self._last_commit(committing))
             finally:
                 self._consumer = None
-                await consumer.stop()
+                await self._closing("consumer close", consumer.stop())
                 if self._dlt_producer is not None:
-                    await self._dlt_producer.stop()
-                    self._dlt_producer = None
+                    producer, self._dlt_producer = self._dlt_producer, None
+                    await self._closing("dead-letter producer close", producer.stop())
+
+    async def _last_commit(self, committing: asyncio.Task | None) -> None:
+        if committing is not None:
+            await committing
+        await self._commit()
+
+    async def _closing(self, step: str, aw: Awaitable[object]) -> None:
+        try:
+            async with asyncio.timeout(self.close_seconds):
+                await aw
+        except TimeoutError:
+            log.warning("stopping: gave up waiting for the broker", extra={"step": step, "seconds": self.close_seconds})
 
     async def _commit(self, only: set[TopicPartition] | None = None) -> None:
         consumer = self._consumer
@@ -201,9 +215,8 @@ class EventConsumer:
             self.processed += applied
         else:
             for record in records:
-                if stop.is_set():
-                    break
-                await self.process(record)
+                if stop.is_set() or not await self.process(record, stop):
+                    break  # stopping: this record and the rest are not marked, so they are delivered again
                 self._pending[TopicPartition(record.topic, record.partition)] = record.offset + 1
             return
         last: dict[tuple[str, int], int] = {}
@@ -241,9 +254,7 @@ class EventConsumer:
                 try:
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
                     with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
-                        fresh = await self._claim(
-                            session, [(ev, record.topic) for record, _, ev, parent in decoded if parent is None and type(ev) in handlers]
-                        )
+                        fresh = await self._claim(session, [(record.topic, ev) for record, _, ev, parent in decoded if parent is None and type(ev) in handlers])
                         for record, headers, ev, parent in decoded:
                             handler = handlers.get(type(ev))
                             if handler is None:
@@ -288,20 +299,21 @@ class EventConsumer:
         its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
         # No exception details on this span (they may quote data): the record-by-record retry records the error.
         with _attached(parent), self._span(record, meta.headers, context=parent, record_exception=False, set_status_on_exception=False) as span:
-            duplicate = not await self._claim(session, [(ev, record.topic)])
+            duplicate = not await self._claim(session, [(record.topic, ev)])
             span.set_attributes({"jeugdhulp.batch": True, "jeugdhulp.duplicate": duplicate})
             if not duplicate:
                 await handler(session, ev, meta)
                 await send_deferred(session)
         return duplicate
 
-    async def _claim(self, session: Db, events: list[tuple[Event, str]]) -> set:
-        """The inbox rows of ``events`` (each with the topic of the record it came in) in one statement, prepared once
-        whatever their number, on the transaction's asyncpg connection: the event ids (UUIDs) not seen before."""
-        if not events:
+    async def _claim(self, session: Db, claims: list[tuple[str, Event]]) -> set:
+        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement, prepared once whatever
+        their number, on the transaction's asyncpg connection: the event ids (UUIDs) not seen before. The topic is the
+        Kafka record's: the record is where the event was read, whatever its class declares."""
+        if not claims:
             return set()
         raw = await driver_connection(session)
-        rows = await raw.fetch(INBOX_CLAIM, [ev.event_id for ev, _ in events], [ev.event_type for ev, _ in events], [t for _, t in events])
+        rows = await raw.fetch(INBOX_CLAIM, [ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
         return {row[0] for row in rows}
 
     def _batch_span(self, records: list[ConsumerRecord]):  # noqa: ANN202 - a span context manager
@@ -340,7 +352,9 @@ class EventConsumer:
             **options,
         )
 
-    async def process(self, record: ConsumerRecord) -> None:
+    async def process(self, record: ConsumerRecord, stop: asyncio.Event | None = None) -> bool:
+        """Apply one record (retrying, dead-lettering as the module text says). False when ``stop`` was set while its
+        effect kept failing: it was left undone, for the next owner of its partition (its offset must not be marked)."""
         headers = headers_dict(record.headers)
         with self._span(record, headers) as span:
             try:
@@ -348,11 +362,11 @@ class EventConsumer:
             except DecodeError as exc:
                 span.set_attribute("jeugdhulp.dead_lettered", True)
                 await self.dead_letter(record, reason=exc.reason, attempts=0)
-                return
+                return True
             handler = self.handlers.get(type(ev))
             if handler is None:
                 span.set_attribute("jeugdhulp.ignored", True)  # another event on a topic we read
-                return
+                return True
             meta = MessageMeta(record.topic, record.partition, record.offset, headers)
             failures = 0
             backoff = self.backoff_initial
@@ -364,7 +378,7 @@ class EventConsumer:
                     (metrics.DUPLICATES if duplicate else metrics.CONSUMED).labels(record.topic, ev.event_type).inc()
                     span.set_attribute("jeugdhulp.duplicate", duplicate)
                     self.processed += 1
-                    return
+                    return True
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - classified below
@@ -374,12 +388,19 @@ class EventConsumer:
                             span.record_exception(exc, attributes={"exception.message": type(exc).__name__})
                             span.set_attribute("jeugdhulp.dead_lettered", True)
                             await self.dead_letter(record, reason=f"{type(exc).__name__}: handler failed", attempts=failures)
-                            return
+                            return True
                     log.warning(
                         "handler failed, retrying",
                         extra={"event_id": str(ev.event_id), "error": type(exc).__name__, "transient": is_transient(exc)},
                     )
-                    await asyncio.sleep(backoff)
+                    if stop is None:
+                        await asyncio.sleep(backoff)
+                    else:  # the backoff ends early when the process is stopping, and the record is left undone
+                        with suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), backoff)
+                        if stop.is_set():
+                            log.info("stopping: a failing record is left for redelivery", extra={"event_id": str(ev.event_id)})
+                            return False
                     backoff = min(backoff * 2, self.backoff_max)
 
     async def _apply(self, handler: Handler, ev: Event, meta: MessageMeta) -> bool:
@@ -387,7 +408,7 @@ class EventConsumer:
         processed before."""
         session = await db.begin(self.engine)
         try:
-            if not await self._claim(session, [(ev, meta.topic)]):
+            if not await self._claim(session, [(meta.topic, ev)]):
                 return True
             await handler(session, ev, meta)
             await db.commit(session)

@@ -175,8 +175,10 @@ class OutboxRelay:
         purge_interval_seconds: float = 300.0,
         wake: asyncio.Event | None = None,
         max_request_bytes: int | None = None,
+        close_seconds: float = 1.0,
     ) -> None:
         self.engine = engine
+        self.close_seconds = close_seconds
         self.kafka = kafka
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
@@ -204,10 +206,15 @@ class OutboxRelay:
         return self._producer
 
     async def _drop_producer(self) -> None:
+        """Close the producer, waiting at most ``close_seconds`` (with the broker away its close would wait for the
+        unacknowledged records' request timeout; a row not marked published is published again, see the module text)."""
         producer, self._producer = self._producer, None
         if producer is not None:
             try:
-                await producer.stop()
+                async with asyncio.timeout(self.close_seconds):
+                    await producer.stop()
+            except TimeoutError:
+                log.warning("outbox relay: gave up closing the producer", extra={"seconds": self.close_seconds})
             except Exception:  # noqa: BLE001 - it is being discarded
                 log.debug("producer stop failed", exc_info=True)
 

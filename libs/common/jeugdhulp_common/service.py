@@ -16,7 +16,10 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
+import threading
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +58,71 @@ _metrics_bearer = HTTPBearer(auto_error=False)
 BackgroundTask = Callable[[asyncio.Event], Awaitable[None]]
 
 
+class Shutdown:
+    """The bounded shutdown of a process (``serve``, ``relay``, ``consume``) on SIGTERM or SIGINT: it ends within
+    ``seconds`` (``JH_SHUTDOWN_SECONDS``) whatever the broker and the database do (away, refusing, or not answering at
+    all). Each step waits at most its share of ``seconds`` and is then given up, which is logged (the step and the
+    workers' names, never data): ``serve``'s requests in flight get 30 %, the workers (relay, consumer, listener,
+    timers) 40 % to stop and 10 % more once cancelled, closing the broker's admin client and the database pool 10 %
+    each. What a step gave up is safe to give up: an outbox row not marked published is published again, an offset
+    not committed is delivered again (the inbox absorbs both), an open connection goes with the process.
+
+    A step that does not even end when cancelled (or the event loop's own teardown, which waits for every task it
+    cancels) cannot hold the process: :meth:`begin`, called by the command's signal handler, starts a watchdog thread
+    that ends the process (``os._exit``, after a log line) one second after ``seconds``."""
+
+    REQUESTS, WORKERS, CANCELLED, CLIENT = 0.3, 0.4, 0.1, 0.1
+    MARGIN = 1.0
+    EXIT_CODE = 1
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._begun = threading.Event()
+
+    def begin(self) -> None:
+        """Shutdown starts now (idempotent): arm the watchdog."""
+        if not self._begun.is_set():
+            self._begun.set()
+            threading.Thread(target=self._watchdog, name="shutdown-watchdog", daemon=True).start()
+
+    def _watchdog(self) -> None:
+        time.sleep(self.seconds + self.MARGIN)
+        log.error("shutdown did not end in time: exiting now", extra={"seconds": self.seconds + self.MARGIN})
+        for handler in logging.getLogger().handlers:
+            with contextlib.suppress(Exception):
+                handler.flush()
+        os._exit(self.EXIT_CODE)
+
+    async def step(self, what: str, aw: Awaitable[object], share: float) -> bool:
+        """Await ``aw`` for at most ``share`` of the budget; on time-out cancel it (without waiting for it) and log."""
+        seconds = self.seconds * share
+        task = asyncio.ensure_future(aw)
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+        if task in done:
+            if not task.cancelled() and (exc := task.exception()) is not None:
+                log.warning("shutdown step failed", extra={"step": what, "error": type(exc).__name__})
+            return True
+        task.cancel()
+        log.warning("shutdown step gave up: it did not end in time", extra={"step": what, "seconds": round(seconds, 2)})
+        return False
+
+    async def stop_workers(self, stop: asyncio.Event, running: list[asyncio.Task[None]]) -> None:
+        """Set ``stop`` and wait for the workers; those still running after their share are cancelled (and, should
+        they not end either, left behind), named in the log."""
+        stop.set()
+        if not running:
+            return
+        _, pending = await asyncio.wait(running, timeout=self.seconds * self.WORKERS)
+        if not pending:
+            return
+        log.warning("shutdown: workers did not stop in time, cancelling them", extra={"workers": sorted(t.get_name() for t in pending)})
+        for t in pending:
+            t.cancel()
+        _, pending = await asyncio.wait(pending, timeout=self.seconds * self.CANCELLED)
+        if pending:
+            log.warning("shutdown: cancelled workers still running, left behind", extra={"workers": sorted(t.get_name() for t in pending)})
+
+
 @dataclass
 class Runtime:
     """What routes, handlers and timers of a service get: its settings, its database, and auth."""
@@ -69,6 +137,7 @@ class Runtime:
         self.credentials = CredentialCache(self.settings.auth_cache_seconds)
         self.credentials.attach(self.listener)
         self.authenticate = authenticator(self.sessionmaker, self.credentials)
+        self.shutdown = Shutdown(self.settings.shutdown_seconds)
 
     def require(self, *rollen: Toegangsrol) -> Callable[..., Awaitable[Principal]]:
         """FastAPI dependency: the authenticated caller, with one of ``rollen`` if given (401/403 otherwise)."""
@@ -170,8 +239,13 @@ def _settle_garbage_collector() -> None:
     gc.set_threshold(20_000, gen1, gen2)
 
 
-async def _supervise(tasks: list[BackgroundTask], stop: asyncio.Event) -> None:
-    """Run the workers until stop; a worker that crashes is logged and restarted."""
+def _worker_name(task: BackgroundTask) -> str:
+    return getattr(task, "__qualname__", None) or type(task).__name__
+
+
+def _start_workers(tasks: list[BackgroundTask], stop: asyncio.Event) -> list[asyncio.Task[None]]:
+    """Run each worker until stop, as a task named after it; a worker that crashes is logged and restarted. Stopping
+    them is :meth:`Shutdown.stop_workers`."""
 
     async def keep(task: BackgroundTask) -> None:
         while not stop.is_set():
@@ -180,10 +254,11 @@ async def _supervise(tasks: list[BackgroundTask], stop: asyncio.Event) -> None:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("worker crashed; restarting", extra={"worker": getattr(task, "__qualname__", str(task))})
-                await asyncio.sleep(1)
+                log.exception("worker crashed; restarting", extra={"worker": _worker_name(task)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1)
 
-    await asyncio.gather(*(keep(t) for t in tasks))
+    return [asyncio.create_task(keep(t), name=_worker_name(t)) for t in tasks]
 
 
 def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTask] | None = None, broker: bool = True) -> FastAPI:
@@ -206,18 +281,18 @@ def create_app(defn: ServiceDefinition, rt: Runtime, *, tasks: list[BackgroundTa
         app.state.kafka_admin = admin
         stop = asyncio.Event()
         lag = [LagMonitor(rt.settings.kafka, defn.name, consumed_topics, refresh_seconds=rt.settings.metrics_lag_refresh_seconds).run] if consumed_topics else []
-        supervisor = asyncio.create_task(_supervise([*tasks, *lag], stop))
+        running = _start_workers([*tasks, *lag], stop)
         _settle_garbage_collector()
         try:
             yield
         finally:
-            stop.set()
-            try:
-                await asyncio.wait_for(supervisor, timeout=15)
-            except TimeoutError:
-                supervisor.cancel()
-            await admin.close()
-            await rt.engine.dispose()
+            # Every step bounded (Shutdown): the process ends in JH_SHUTDOWN_SECONDS whatever the broker and database do.
+            # (Its watchdog is armed by the process's signal handler, _Server, not here: an app run inside another
+            # process, e.g. a test's, is not ended by it.)
+            shutdown = rt.shutdown
+            await shutdown.stop_workers(stop, running)
+            await shutdown.step("kafka admin client close", admin.close(), shutdown.CLIENT)
+            await shutdown.step("database pool close", rt.engine.dispose(), shutdown.CLIENT)
 
     # FastAPI's own telemetry is off: it would add a span per dependency, endpoint and serialisation step, HTTP metrics
     # and logs carrying exception messages (personal data). ServerSpans (below) makes the request's one span.
@@ -302,13 +377,32 @@ async def _run_workers_only(defn: ServiceDefinition, rt: Runtime, tasks: list[Ba
     # then (tens of ms on a quiet machine, hundreds on a busy one): the tail of the event hop.
     _settle_garbage_collector()
     stop = asyncio.Event()
+    stopping = asyncio.Event()  # SIGTERM/SIGINT; stop itself is set by stop_workers
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, lambda: (rt.shutdown.begin(), stopping.set()))
+    running = _start_workers(tasks, stop)
+    log.info("workers running", extra={"workers": sorted(t.get_name() for t in running)})
     try:
-        await _supervise(tasks, stop)
+        signalled = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait([signalled, *running], return_when=asyncio.FIRST_COMPLETED)  # a worker ends only if it failed
+        signalled.cancel()
     finally:
-        await rt.engine.dispose()
+        rt.shutdown.begin()
+        await rt.shutdown.stop_workers(stop, running)
+        await rt.shutdown.step("database pool close", rt.engine.dispose(), rt.shutdown.CLIENT)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, whose signal handler also starts the bounded shutdown (its watchdog) at once."""
+
+    def __init__(self, config: uvicorn.Config, shutdown: Shutdown) -> None:
+        super().__init__(config)
+        self._shutdown = shutdown
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        self._shutdown.begin()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
 
 def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
@@ -338,8 +432,11 @@ def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
     if args.command == "serve":
         tasks = workers(defn, rt, relay=not args.no_relay, consumer=not args.no_consumer, background=not args.no_background, api=True)
         app = create_app(defn, rt, tasks=tasks)
-        config = uvicorn.Config(app, host=args.host, port=args.port, log_config=None, access_log=False, lifespan="on")
-        uvicorn.Server(config).run()
+        config = uvicorn.Config(
+            app, host=args.host, port=args.port, log_config=None, access_log=False, lifespan="on",
+            timeout_graceful_shutdown=settings.shutdown_seconds * Shutdown.REQUESTS,  # requests in flight, then cancelled
+        )
+        _Server(config, rt.shutdown).run()
         return 0
     if args.command == "relay":
         asyncio.run(_run_workers_only(defn, rt, workers(defn, rt, relay=True, consumer=False, background=False)))

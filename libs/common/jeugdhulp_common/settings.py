@@ -47,6 +47,8 @@ class CommonSettings(BaseSettings):
     # transaction, the inbox statement and the offset commit over more records when catching up or rebuilding.
     consumer_max_poll_records: int = Field(500, validation_alias="JH_CONSUMER_MAX_POLL_RECORDS", ge=1, le=10_000)
     metrics_lag_refresh_seconds: float = Field(5.0, validation_alias="JH_METRICS_LAG_REFRESH_SECONDS", gt=0)
+    # SIGTERM/SIGINT: the process ends within this many seconds whatever the broker and database do (see service.py).
+    shutdown_seconds: float = Field(5.0, validation_alias="JH_SHUTDOWN_SECONDS", gt=0, le=300)
 
     # Topic creation (single-node dev broker: 1 replica)
     topic_partitions: int = Field(3, validation_alias="JH_TOPIC_PARTITIONS")

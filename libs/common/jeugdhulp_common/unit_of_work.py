@@ -44,21 +44,20 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
-__all__ = ["GelijktijdigGewijzigd", "Klok", "Repository", "SysteemKlok", "UnitOfWork", "VasteKlok"]
-
-from sqlalchemy import Table, select, update
 import asyncpg
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common import audit as audit_log
-from jeugdhulp_common import outbox
+from jeugdhulp_common import db, outbox
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.codec import Document, laad, naar_json
-from jeugdhulp_common import db
 from jeugdhulp_common.db import Db, defer_writes, insert_rows
 from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd, NietGevonden
 from jeugdhulp_common.events import Event
+
+__all__ = ["GelijktijdigGewijzigd", "Klok", "Repository", "SysteemKlok", "UnitOfWork", "VasteKlok"]
 
 A = TypeVar("A", bound=Aggregaat)
 
@@ -249,12 +248,12 @@ class UnitOfWork:
 
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+        engine: AsyncEngine | None = None,
         *,
         klok: Klok | None = None,
         principal: Principal | None = None,
     ) -> None:
-        self._sessionmaker = sessionmaker
+        self._engine = engine  # the transaction takes one of its pooled connections
         self.klok: Klok = klok or SysteemKlok()
         self.principal = principal
         self._tx: Any = None
@@ -293,9 +292,9 @@ class UnitOfWork:
     # -- transaction
 
     async def __aenter__(self) -> Self:
-        if self._sessionmaker is None:
-            raise RuntimeError("this unit of work has no sessionmaker; use UnitOfWork.binnen(session) to join one")
-        self._tx = await db.begin(self._sessionmaker.kw["bind"])  # a pooled connection: no ORM session (module text)
+        if self._engine is None:
+            raise RuntimeError("this unit of work has no engine; use UnitOfWork.binnen(session) to join a transaction")
+        self._tx = await db.begin(self._engine)  # a pooled connection: no ORM session (module text)
         self._open(self._tx)
         return self
 

@@ -47,7 +47,7 @@ def background(rt: Runtime) -> Iterable[BackgroundTask]:
         """Durable timer: all state is in the database (laatst_gesignaleerd_op), claimed FOR UPDATE SKIP LOCKED."""
         while not stop.is_set():
             try:
-                while await usecases.herinner_actiepunten(SignaleringUnitOfWork(rt.sessionmaker, regels=regels)) >= 100:  # a full batch: more may be due
+                while await usecases.herinner_actiepunten(SignaleringUnitOfWork(rt.engine, regels=regels)) >= 100:  # a full batch: more may be due
                     pass
             except Exception:  # noqa: BLE001 - logged, retried next period
                 log.exception("actiepunt reminder run failed")

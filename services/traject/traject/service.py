@@ -14,7 +14,7 @@ from traject.settings import TrajectSettings
 
 def _timer(rt: Runtime):
     s: TrajectSettings = rt.settings  # type: ignore[assignment]
-    return evaluatie_timer(fabriek(rt.sessionmaker, s), batch=s.timer_batch_size, poll_seconds=s.timer_poll_seconds, diw_regels=s.diw_regels)
+    return evaluatie_timer(fabriek(rt.engine, s), batch=s.timer_batch_size, poll_seconds=s.timer_poll_seconds, diw_regels=s.diw_regels)
 
 
 definition = ServiceDefinition(

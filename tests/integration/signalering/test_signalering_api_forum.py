@@ -14,14 +14,14 @@ from signalering.domain.catalogus import CONTEXTBEGELEIDING, TRAUMASENSITIEF_HAN
 from signalering.domain.forum_2024 import FORUM_2024
 from signalering.service_layer.unit_of_work import SignaleringUnitOfWork
 from signalering.service_layer.usecases import herinner_actiepunten
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 
 async def herinner_hier() -> int:
     """One run of the reminder timer's use case in this process, on the service's database."""
     engine = create_async_engine(support.database_url("signalering"))
     try:
-        return await herinner_actiepunten(SignaleringUnitOfWork(async_sessionmaker(engine), regels=SignaleringRegels()))
+        return await herinner_actiepunten(SignaleringUnitOfWork(engine, regels=SignaleringRegels()))
     finally:
         await engine.dispose()
 

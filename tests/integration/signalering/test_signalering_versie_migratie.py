@@ -7,7 +7,7 @@ import asyncio
 
 import asyncpg
 import support
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from jeugdhulp_common.migrations import upgrade
 from signalering.domain.catalogus import CONTEXTBEGELEIDING
@@ -32,7 +32,7 @@ async def test_existing_rows_get_version_1_and_still_load_and_save() -> None:
         assert await conn.fetchval("SELECT version_num FROM alembic_version") == "0006_i15"
         assert await conn.fetch("SELECT DISTINCT version FROM thema") == [(1,)]
 
-        async with SignaleringUnitOfWork(async_sessionmaker(engine)) as uow:
+        async with SignaleringUnitOfWork(engine) as uow:
             thema = await uow.themas.get(CONTEXTBEGELEIDING.thema_id)
             assert thema.naam == CONTEXTBEGELEIDING.naam
             thema.subthemas.append("Nieuw subthema")

@@ -52,7 +52,7 @@ def router(rt: Runtime) -> APIRouter:
         about the cost of the credential check itself."""
 
         async def uow(request: Request, creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> AanmeldingUnitOfWork:
-            return AanmeldingUnitOfWork(rt.sessionmaker, principal=await rollen(request, creds))
+            return AanmeldingUnitOfWork(rt.engine, principal=await rollen(request, creds))
 
         return uow
 

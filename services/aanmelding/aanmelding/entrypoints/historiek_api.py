@@ -30,7 +30,7 @@ def router(rt: Runtime) -> APIRouter:
         try:
             goed, fouten = historiek.valideer(rijen, AanmeldingHistoriekRij)
             res = await uc.importeer(
-                AanmeldingUnitOfWork(rt.sessionmaker, principal=principal),
+                AanmeldingUnitOfWork(rt.engine, principal=principal),
                 [(n, m.ref, m.als_historiek()) for n, m in goed],
                 regels=regels,
                 fouten=fouten,

@@ -64,7 +64,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
     minimum = regels.minimum_celgrootte
 
     def uow(wie: Principal | None = None) -> SignaleringUnitOfWork:
-        return SignaleringUnitOfWork(rt.sessionmaker, principal=wie, regels=regels)
+        return SignaleringUnitOfWork(rt.engine, principal=wie, regels=regels)
 
     async def lees(fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """A read model (a view), in a unit of work that changes nothing."""

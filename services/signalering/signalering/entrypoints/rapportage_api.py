@@ -46,7 +46,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
         if not wie.is_team:
             gewenst = Doelgroep.EXTERN  # outside the team: never exact counts, never the cross-table
         exact = await rapportage.rapport(rt.sessionmaker, periode)
-        async with SignaleringUnitOfWork(rt.sessionmaker, principal=wie) as uow:
+        async with SignaleringUnitOfWork(rt.engine, principal=wie) as uow:
             uow.audit(f"LEZEN_{gewenst.value}", RAPPORT, f"{exact.periode.van}..{exact.periode.tot}")
         return voor_doelgroep(exact, gewenst, minimum=minimum)
 

@@ -26,7 +26,7 @@ from traject.settings import TrajectSettings
 def router(rt: Runtime) -> APIRouter:
     r = APIRouter(tags=["traject"])
     settings: TrajectSettings = rt.settings  # type: ignore[assignment]
-    uow = fabriek(rt.sessionmaker, settings)  # uow(p): the caller's unit of work
+    uow = fabriek(rt.engine, settings)  # uow(p): the caller's unit of work
     regels, diw_regels = settings.traject_regels, settings.diw_regels
     lezer = Depends(rt.require(*PARTNER_EN_TEAM))
     team = Depends(rt.require(*TEAM))

@@ -19,7 +19,7 @@ from traject.settings import TrajectSettings
 def router(rt: Runtime) -> APIRouter:
     r = APIRouter(tags=["historiek"])
     settings: TrajectSettings = rt.settings  # type: ignore[assignment]
-    uow = fabriek(rt.sessionmaker, settings)
+    uow = fabriek(rt.engine, settings)
     coordinator = rt.require(Toegangsrol.COORDINATOR)
 
     @r.post("/historiek", response_model=ImportUit, openapi_extra=historiek.OPENAPI_BESTAND,

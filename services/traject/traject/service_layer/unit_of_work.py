@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.unit_of_work import UnitOfWork
@@ -36,11 +36,11 @@ class TrajectUnitOfWork(UnitOfWork):
         self.diw_aanvragen.regels = self.diw_regels
 
 
-def fabriek(sessionmaker: async_sessionmaker[AsyncSession], settings: TrajectSettings) -> Callable[..., TrajectUnitOfWork]:
+def fabriek(engine: AsyncEngine, settings: TrajectSettings) -> Callable[..., TrajectUnitOfWork]:
     """A new unit of work per call (``principal`` optional: the timers have none) on the service's database, with
     the network's clock (its time zone from the settings) and the configured fund rules."""
 
     def nieuw(principal: Principal | None = None) -> TrajectUnitOfWork:
-        return TrajectUnitOfWork(sessionmaker, principal=principal, klok=settings.klok, diw_regels=settings.diw_regels)
+        return TrajectUnitOfWork(engine, principal=principal, klok=settings.klok, diw_regels=settings.diw_regels)
 
     return nieuw

@@ -38,7 +38,7 @@ def routers(rt: Runtime) -> list[APIRouter]:
     who = Depends(rt.require(*INTEGRATIE))
 
     def werk(p: Principal = who) -> WebhooksUnitOfWork:
-        return WebhooksUnitOfWork(rt.sessionmaker, principal=p)
+        return WebhooksUnitOfWork(rt.engine, principal=p)
 
     Uow = Annotated[WebhooksUnitOfWork, Depends(werk)]
     r = APIRouter(prefix="/subscriptions", tags=["subscriptions"], responses=problem_responses(401, 403, 422))
