@@ -40,7 +40,7 @@ from jeugdhulp_common.events import Event, ce_headers, encode_body
 from jeugdhulp_common import metrics
 from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.problems import ProblemError
-from jeugdhulp_common.tracing import context_from, current_carrier, strip_trace_headers, tracer
+from jeugdhulp_common.tracing import context_from, current_carrier, recording, strip_trace_headers, tracer
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +267,13 @@ class OutboxRelay:
 
     async def _send(self, producer: AIOKafkaProducer, row) -> object:
         stored = dict(row.headers)
+        if not recording():
+            # No span to record (no exporter): the row's stored trace context goes out as it is, without a non-recording
+            # span, its context extraction and its injection per event (about a quarter of the relay's time in `serve`).
+            ack = await producer.send(
+                row.topic, value=row.payload.encode(), key=row.key.encode(), headers=[(k, v.encode()) for k, v in stored.items()]
+            )
+            return await ack
         with tracer().start_as_current_span(
             f"{row.topic} publish",
             context=context_from(stored),
