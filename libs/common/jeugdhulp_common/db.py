@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -47,6 +48,12 @@ _DRIVER = "jh_driver_connection"
 
 
 LOCK_TIMEOUT_MS = 5000
+
+
+def json_dumps(value: Any) -> str:
+    """A JSON/JSONB column value as JSON text: orjson (in C, about a tenth of the standard ``json`` module's time for an
+    aggregate's document; keys that are not strings become strings, as ``json.dumps`` makes them)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> AsyncEngine:
@@ -66,6 +73,8 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, lock_t
         pool_pre_ping=False,
         pool_recycle=1800,
         hide_parameters=True,
+        json_serializer=json_dumps,
+        json_deserializer=orjson.loads,
         connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},
     )
 
