@@ -235,7 +235,7 @@ class OutboxRelay:
             transient: BaseException | None = None
             while queues:
                 wave = [(k, q.pop(0)) for k, q in queues.items()]
-                results = await asyncio.gather(*(self._send(producer, row) for _, row in wave), return_exceptions=True)
+                results = await self._send_wave(producer, [row for _, row in wave])
                 for (k, row), result in zip(wave, results, strict=True):
                     if isinstance(result, BaseException):
                         if isinstance(result, asyncio.CancelledError):
@@ -265,15 +265,31 @@ class OutboxRelay:
             raise transient  # after committing what was acked: the caller backs off and rebuilds the producer
         return len(published) + len(parked)
 
-    async def _send(self, producer: AIOKafkaProducer, row) -> object:
+    async def _send_wave(self, producer: AIOKafkaProducer, rows: list) -> list[object]:
+        """Hand every row of a wave to the producer, then wait for all their acks: per row its ack or the error that
+        refused it (the producer's own, or the broker's). The rows are queued one after the other and their acks
+        awaited together, with no task per row."""
+        results: list[object] = [None] * len(rows)
+        acks: dict[int, asyncio.Future] = {}
+        for i, row in enumerate(rows):
+            try:
+                acks[i] = await self._send(producer, row)
+            except Exception as exc:  # noqa: BLE001 - this row's result, as a refused ack would be
+                results[i] = exc
+        if acks:
+            for i, result in zip(acks, await asyncio.gather(*acks.values(), return_exceptions=True), strict=True):
+                results[i] = result
+        return results
+
+    async def _send(self, producer: AIOKafkaProducer, row) -> asyncio.Future:
+        """Queue ``row`` on the producer; the future of its ack."""
         stored = dict(row.headers)
         if not recording():
             # No span to record (no exporter): the row's stored trace context goes out as it is, without a non-recording
             # span, its context extraction and its injection per event (about a quarter of the relay's time in `serve`).
-            ack = await producer.send(
+            return await producer.send(
                 row.topic, value=row.payload.encode(), key=row.key.encode(), headers=[(k, v.encode()) for k, v in stored.items()]
             )
-            return await ack
         with tracer().start_as_current_span(
             f"{row.topic} publish",
             context=context_from(stored),
@@ -288,13 +304,12 @@ class OutboxRelay:
             },
         ):
             headers = strip_trace_headers(stored) | current_carrier()
-            ack = await producer.send(
+            return await producer.send(
                 row.topic,
                 value=row.payload.encode(),
                 key=row.key.encode(),
                 headers=[(k, v.encode()) for k, v in headers.items()],
             )
-        return await ack
 
     async def purge_published(self) -> int:
         """Delete rows published longer ago than the retention (they are on Kafka; the table must not grow forever)."""
