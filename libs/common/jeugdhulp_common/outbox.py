@@ -211,7 +211,7 @@ class OutboxRelay:
         """Publish one batch. Returns the number of rows published (0: nothing to do, or another relay is busy).
 
         The relay's own database statements are not traced (it polls several times a second); each
-        published row gets a producer span in the trace of the request that wrote it.
+        published row gets a producer span in the trace of the request that wrote it (when this process records spans).
         """
         producer = await self._get_producer()
         with suppress_instrumentation():
