@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy import Table, bindparam, event, literal_column, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -49,7 +50,13 @@ _DRIVER = "jh_driver_connection"
 LOCK_TIMEOUT_MS = 5000
 
 
-def make_engine(url: str, *, pool_size: int = 10, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> AsyncEngine:
+def json_dumps(value: Any) -> str:
+    """A JSON/JSONB column value as JSON text: orjson (in C, about a tenth of the standard ``json`` module's time for an
+    aggregate's document; keys that are not strings become strings, as ``json.dumps`` makes them)."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, lock_timeout_ms: int = LOCK_TIMEOUT_MS) -> AsyncEngine:
     # hide_parameters: SQL errors end up in logs; bound values may be personal data (domain guide §9 rule 6).
     # No pool pre-ping: it costs three round trips (BEGIN; ping; ROLLBACK) per checkout. A connection found dead
     # fails that one statement, SQLAlchemy then invalidates the whole pool (every older connection is replaced on
@@ -57,13 +64,17 @@ def make_engine(url: str, *, pool_size: int = 10, lock_timeout_ms: int = LOCK_TI
     # lock_timeout: a row loaded for change (jeugdhulp_common.unit_of_work) waits at most this long for another
     # transaction's lock, then the request is refused with 409 instead of holding a connection indefinitely. Set
     # per connection at connect, so it costs no round trip per transaction.
+    # max_overflow: connections beyond pool_size are opened when needed and closed again as soon as they are returned
+    # while pool_size others are idle; a service keeps all of its connections instead (see make_runtime).
     return create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=10,
+        max_overflow=max_overflow,
         pool_pre_ping=False,
         pool_recycle=1800,
         hide_parameters=True,
+        json_serializer=json_dumps,
+        json_deserializer=orjson.loads,
         connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},
     )
 

@@ -17,6 +17,7 @@ Nothing here is specific to the local broker, so the same settings work against 
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from collections.abc import Iterable, Mapping
@@ -26,6 +27,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.helpers import create_ssl_context
+from aiokafka.partitioner import DefaultPartitioner, murmur2
 
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN")
@@ -118,8 +120,15 @@ class KafkaConnection:
         return cfg
 
     def producer(self, **kw: Any) -> AIOKafkaProducer:
-        """An idempotent producer, acks from all in-sync replicas (override with ``kw``)."""
-        opts: dict[str, Any] = {"enable_idempotence": True, "acks": "all", "linger_ms": 5, "request_timeout_ms": 15000}
+        """An idempotent producer, acks from all in-sync replicas, keyed records partitioned as by aiokafka's default
+        (:func:`key_partitioner`) (override with ``kw``)."""
+        opts: dict[str, Any] = {
+            "enable_idempotence": True,
+            "acks": "all",
+            "linger_ms": 5,
+            "request_timeout_ms": 15000,
+            "partitioner": key_partitioner,
+        }
         opts.update(kw)
         return AIOKafkaProducer(**self.options(), **opts)
 
@@ -128,6 +137,23 @@ class KafkaConnection:
 
     def admin(self, **kw: Any) -> AIOKafkaAdminClient:
         return AIOKafkaAdminClient(**self.options(), **kw)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_hash(key: bytes) -> int:
+    return murmur2(key) & 0x7FFFFFFF
+
+
+_DEFAULT_PARTITIONER = DefaultPartitioner()
+
+
+def key_partitioner(key: bytes | None, all_partitions: list[int], available: list[int]) -> int:
+    """aiokafka's default partitioner (murmur2 of the key, as the Java client) with the key's hash remembered: the hash is
+    pure Python (about a tenth of a millisecond per record on a busy machine) and the events of one aggregate, published
+    together, share a key. The same partition for every key as :class:`aiokafka.partitioner.DefaultPartitioner`."""
+    if key is None:
+        return _DEFAULT_PARTITIONER(key, all_partitions, available)
+    return all_partitions[_key_hash(key) % len(all_partitions)]
 
 
 async def partitions(consumer: AIOKafkaConsumer, topics: Iterable[str], *, refresh: bool = False) -> list[TopicPartition]:

@@ -56,10 +56,12 @@ HTTP_SECONDS = Histogram("jh_http_request_seconds", "HTTP request latency", ["me
 
 
 class HttpMetrics:
-    """ASGI middleware: request count and latency by method, route TEMPLATE (``/trajecten/{traject_id}``) and status."""
+    """ASGI middleware: request count and latency by method, route TEMPLATE (``/trajecten/{traject_id}``) and status.
+    The labelled series are looked up once per label set and kept (``labels()`` checks and locks at every call)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,9 +73,14 @@ class HttpMetrics:
             await self.app(scope, receive, sent)
         finally:
             route = getattr(scope.get("route"), "path", None) or "unmatched"
-            method = scope.get("method", "")
-            HTTP_REQUESTS.labels(method, route, str(sent.status or 500)).inc()
-            HTTP_SECONDS.labels(method, route).observe(time.perf_counter() - start)
+            key = (scope.get("method", ""), route, sent.status or 500)
+            children = self._children.get(key)
+            if children is None:
+                children = (HTTP_REQUESTS.labels(key[0], route, str(key[2])), HTTP_SECONDS.labels(key[0], route))
+                if len(self._children) < 1000:  # bounded: methods x route templates x status codes
+                    self._children[key] = children
+            children[0].inc()
+            children[1].observe(time.perf_counter() - start)
 
 
 def bearer_matches(authorization: str | None, token: str | None) -> bool:

@@ -165,7 +165,9 @@ class ServiceDefinition:
 
 def make_runtime(defn: ServiceDefinition, settings: CommonSettings) -> Runtime:
     set_max_event_bytes(settings.topic_max_message_bytes)
-    engine = make_engine(settings.database_url, lock_timeout_ms=settings.db_lock_timeout_ms)
+    # Up to 20 connections, all kept once opened: with 10 kept and 10 more as overflow, a load that keeps between 10 and
+    # 20 transactions open connected and disconnected (TLS attempt, authentication, a new backend) every few requests.
+    engine = make_engine(settings.database_url, pool_size=20, max_overflow=0, lock_timeout_ms=settings.db_lock_timeout_ms)
     return Runtime(settings=settings, engine=engine, sessionmaker=make_sessionmaker(engine))
 
 

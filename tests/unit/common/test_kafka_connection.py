@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ssl
+import uuid
 
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jeugdhulp_common.kafka import KafkaConfigError, KafkaConnection
+from jeugdhulp_common.kafka import KafkaConfigError, KafkaConnection, key_partitioner
 from jeugdhulp_common.settings import CommonSettings, load_settings
 
 
@@ -48,3 +52,18 @@ def test_plaintext_has_no_security_options() -> None:
 def test_bad_settings_name_the_variable(kwargs: dict, names: str) -> None:
     with pytest.raises(KafkaConfigError, match=names):
         KafkaConnection("k:9093", **kwargs)
+
+
+@given(st.binary(max_size=80), st.integers(min_value=1, max_value=64))
+def test_the_key_partitioner_picks_the_partition_aiokafkas_default_picks(key: bytes, n: int) -> None:
+    parts = list(range(n))
+    assert key_partitioner(key, parts, parts) == key_partitioner(key, parts, parts) == DefaultPartitioner()(key, parts, parts)
+
+
+async def test_every_producer_partitions_keys_as_the_default_and_a_keyless_record_goes_to_an_available_partition() -> None:
+    conn = KafkaConnection("k:9093", "PLAINTEXT", "SCRAM-SHA-512", None, None)
+    assert conn.producer()._partitioner is key_partitioner  # noqa: SLF001
+    for _ in range(200):
+        key = str(uuid.uuid4()).encode()
+        assert key_partitioner(key, [0, 1, 2], [1]) == DefaultPartitioner()(key, [0, 1, 2], [1])
+    assert {key_partitioner(None, [0, 1, 2], [1]) for _ in range(20)} == {1}
