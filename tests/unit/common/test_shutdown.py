@@ -1,7 +1,7 @@
 """The bounded shutdown of a service process (``jeugdhulp_common.service.Shutdown``), without broker or database: a
 step that does not end in its share is given up and named in the log; workers that do not stop are cancelled, and
 those that do not even end when cancelled are left behind; past the budget the watchdog ends the process.
-(``tests/e2e/test_shutdown.py`` shows it for the real processes against a broker and database that stop answering.)"""
+(``tests/e2e/test_e2e_shutdown.py`` shows it for the real processes against a broker and database that stop answering.)"""
 
 from __future__ import annotations
 
