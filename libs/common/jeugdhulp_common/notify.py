@@ -84,7 +84,7 @@ class Listener:
                 try:
                     # A connection can also die silently: check it now and then.
                     while not (done.done() or gone.done()):
-                        await asyncio.wait({done, gone}, timeout=10)
+                        await asyncio.wait({done, gone}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
                         if not (done.done() or gone.done()):
                             with suppress_instrumentation():
                                 await conn.execute("SELECT 1", timeout=5)
