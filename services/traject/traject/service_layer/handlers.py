@@ -10,7 +10,7 @@ import uuid
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart, InstemmingVastgelegd
-from jeugdhulp_common.db import Db, insert_rows
+from jeugdhulp_common.db import Db
 
 from traject.adapters.tables import aanmelding_projectie
 from traject.domain import Traject
@@ -20,10 +20,15 @@ log = logging.getLogger(__name__)
 
 
 async def aanmelding_ontvangen(session: Db, ev: AanmeldingOntvangen, meta: MessageMeta) -> None:
-    # A plain INSERT on purpose: a second effect of the same event would fail loudly, not be absorbed here. In a
-    # consumer batch it is deferred to the commit with the batch's other writes (one statement, prepared once per shape).
-    row = {"aanmelding_id": ev.aanmelding_id, "aanmelder_organisatie": ev.aanmelder_organisatie, "ontvangen_op": ev.occurred_at, "bron_event_id": ev.event_id}
-    await insert_rows(session, aanmelding_projectie, [row])
+    # A plain INSERT on purpose: a second effect of the same event would fail loudly, not be absorbed here.
+    await session.execute(
+        aanmelding_projectie.insert().values(
+            aanmelding_id=ev.aanmelding_id,
+            aanmelder_organisatie=ev.aanmelder_organisatie,
+            ontvangen_op=ev.occurred_at,
+            bron_event_id=ev.event_id,
+        )
+    )
 
 
 async def aanmelding_opgestart(session: Db, ev: AanmeldingOpgestart, meta: MessageMeta) -> None:
