@@ -44,13 +44,15 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from jeugdhulp_common import db, metrics
-from jeugdhulp_common.db import Db, defer_writes, driver_connection, send_deferred
+from jeugdhulp_common.db import defer_writes, send_deferred
+from jeugdhulp_common import metrics
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
+from jeugdhulp_common.outbox import inbox_table
 from jeugdhulp_common.topics import dead_letter_topic
 from jeugdhulp_common.tracing import context_from, recording, sampled_context, tracer
 
@@ -71,8 +73,7 @@ class MessageMeta:
     headers: Mapping[str, str]
 
 
-# A handler runs inside the consumer's transaction, on its pooled connection (or, in an operator's rebuild, a session).
-Handler = Callable[[Db, Event, MessageMeta], Awaitable[None]]
+Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
 
 @contextmanager
 def _attached(context: Context) -> Iterator[None]:
@@ -104,7 +105,7 @@ class EventConsumer:
         *,
         group_id: str,
         kafka: KafkaConnection,
-        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
         handlers: Mapping[type[Event], Handler],
         max_attempts: int = 5,
         backoff_initial: float = 0.2,
@@ -115,7 +116,7 @@ class EventConsumer:
     ) -> None:
         self.group_id = group_id
         self.kafka = kafka
-        self.engine = engine
+        self.sessionmaker = sessionmaker
         self.handlers = dict(handlers)
         self.topics = sorted({cls.topic for cls in self.handlers})
         self.dlt_topic = dead_letter_topic(group_id)
@@ -250,8 +251,7 @@ class EventConsumer:
         handled = 0
         try:
             with self._batch_span(records) as batch_span:
-                session = await db.begin(self.engine)  # a pooled connection; released uncommitted, it rolls back
-                try:
+                async with self.sessionmaker() as session:  # closing it uncommitted rolls back
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
                     with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
                         fresh = await self._claim(session, [(record.topic, ev) for record, _, ev, parent in decoded if parent is None and type(ev) in handlers])
@@ -275,9 +275,7 @@ class EventConsumer:
                                 duplicate = await self._apply_traced(session, record, handler, ev, meta, parent)
                             key = (record.topic, ev.event_type, duplicate)
                             counts[key] = counts.get(key, 0) + 1
-                        await db.commit(session)
-                finally:
-                    await db.release(session)
+                        await session.commit()
                 if batch_span.is_recording():
                     batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
         except asyncio.CancelledError:
@@ -293,7 +291,7 @@ class EventConsumer:
         return handled
 
     async def _apply_traced(
-        self, session: Db, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
+        self, session: AsyncSession, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
     ) -> bool:
         """A traced record in a batch's transaction, in its own trace's context (its statements traced), as :meth:`_apply`:
         its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
@@ -306,15 +304,17 @@ class EventConsumer:
                 await send_deferred(session)
         return duplicate
 
-    async def _claim(self, session: Db, claims: list[tuple[str, Event]]) -> set:
-        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement, prepared once whatever
-        their number, on the transaction's asyncpg connection: the event ids (UUIDs) not seen before. The topic is the
-        Kafka record's: the record is where the event was read, whatever its class declares."""
+    async def _claim(self, session: AsyncSession, claims: list[tuple[str, Event]]) -> set:
+        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement (one prepared statement
+        whatever their number): the event ids (UUIDs) not seen before. The topic is the Kafka record's, as in
+        :meth:`_apply`: the record is where the event was read, whatever its class declares."""
         if not claims:
             return set()
-        raw = await driver_connection(session)
-        rows = await raw.fetch(INBOX_CLAIM, [ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
-        return {row[0] for row in rows}
+        conn = await session.connection()
+        result = await conn.exec_driver_sql(
+            INBOX_CLAIM, ([ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
+        )
+        return {row[0] for row in result}
 
     def _batch_span(self, records: list[ConsumerRecord]):  # noqa: ANN202 - a span context manager
         topics = sorted({r.topic for r in records})
@@ -404,16 +404,17 @@ class EventConsumer:
                     backoff = min(backoff * 2, self.backoff_max)
 
     async def _apply(self, handler: Handler, ev: Event, meta: MessageMeta) -> bool:
-        """One transaction: inbox row + effect (its writes sent as they come). Returns True when the event had been
-        processed before."""
-        session = await db.begin(self.engine)
-        try:
-            if not await self._claim(session, [(meta.topic, ev)]):
+        """One transaction: inbox row + effect. Returns True when the event had been processed before."""
+        async with self.sessionmaker.begin() as session:
+            inserted = await session.execute(
+                pg_insert(inbox_table)
+                .values(event_id=ev.event_id, event_type=ev.event_type, topic=meta.topic)
+                .on_conflict_do_nothing(index_elements=[inbox_table.c.event_id])
+                .returning(inbox_table.c.event_id)
+            )
+            if inserted.first() is None:
                 return True
             await handler(session, ev, meta)
-            await db.commit(session)
-        finally:
-            await db.release(session)
         return False
 
     async def dead_letter(self, record: ConsumerRecord, *, reason: str, attempts: int) -> None:

@@ -203,7 +203,7 @@ def workers(
             EventConsumer(
                 group_id=defn.name,
                 kafka=s.kafka,
-                engine=rt.engine,
+                sessionmaker=rt.sessionmaker,
                 handlers=handlers,
                 max_attempts=s.consumer_max_attempts,
                 backoff_initial=s.consumer_backoff_initial_seconds,
