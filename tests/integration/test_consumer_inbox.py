@@ -19,7 +19,7 @@ from jeugdhulp_common import consumer as consumer_module
 from jeugdhulp_common import events
 from jeugdhulp_common.consumer import EventConsumer, MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend
-from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.db import make_engine
 
 SERVICE_DB = "traject"
 ELDERS = "jeugdhulp.test.elders"  # not the topic AanmeldingGescreend declares
@@ -44,7 +44,7 @@ async def consumer(monkeypatch: pytest.MonkeyPatch):
 
     engine = make_engine(support.database_url(SERVICE_DB))
     c = EventConsumer(
-        group_id=f"inbox-topic-{uuid.uuid4().hex[:8]}", kafka=support.kafka(), sessionmaker=make_sessionmaker(engine),
+        group_id=f"inbox-topic-{uuid.uuid4().hex[:8]}", kafka=support.kafka(), engine=engine,
         handlers={AanmeldingGescreend: handler},
     )
     c.gezien = gezien

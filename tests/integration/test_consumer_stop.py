@@ -13,7 +13,7 @@ from events_factory import as_consumer_record, gescreend
 
 from jeugdhulp_common.consumer import EventConsumer
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend
-from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.db import make_engine
 
 SERVICE_DB = "traject"
 BACKOFF = 60.0  # the first retry's wait: far longer than the test may take
@@ -29,7 +29,7 @@ async def test_a_record_that_keeps_failing_is_left_for_redelivery_when_the_consu
 
     engine = make_engine(support.database_url(SERVICE_DB))
     consumer = EventConsumer(
-        group_id=f"stop-{uuid.uuid4().hex[:8]}", kafka=support.kafka(), sessionmaker=make_sessionmaker(engine),
+        group_id=f"stop-{uuid.uuid4().hex[:8]}", kafka=support.kafka(), engine=engine,
         handlers={AanmeldingGescreend: handler}, backoff_initial=BACKOFF, backoff_max=BACKOFF,
     )
     evs = [gescreend(), gescreend()]

@@ -13,7 +13,7 @@ from events_factory import as_record, gescreend
 from jeugdhulp_common import metrics, topics
 from jeugdhulp_common.consumer import EventConsumer
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend
-from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.db import make_engine
 from jeugdhulp_common.kafka import partitions
 from jeugdhulp_common.kafka_admin import ensure_topics
 from sqlalchemy import text
@@ -67,7 +67,7 @@ async def test_a_poison_event_is_dead_lettered_then_replayed_by_the_cli_after_th
         await conn.execute(text("CREATE TABLE IF NOT EXISTS i11_effect (event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now())"))
     await start_at_the_end(group, topics.AANMELDING_MICRO)
     consumer = EventConsumer(
-        group_id=group, kafka=support.kafka(), sessionmaker=make_sessionmaker(engine), handlers={AanmeldingGescreend: handler},
+        group_id=group, kafka=support.kafka(), engine=engine, handlers={AanmeldingGescreend: handler},
         max_attempts=2, backoff_initial=0.05, backoff_max=0.1,
     )
     stop = asyncio.Event()

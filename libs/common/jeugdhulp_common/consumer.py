@@ -44,15 +44,14 @@ from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.instrumentation.utils import suppress_instrumentation
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from jeugdhulp_common.db import defer_writes, send_deferred
-from jeugdhulp_common import metrics
+from jeugdhulp_common import db, metrics
+from jeugdhulp_common.bounded import at_most
+from jeugdhulp_common.db import Db, defer_writes, driver_connection, send_deferred
 from jeugdhulp_common.errors import is_transient
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
-from jeugdhulp_common.outbox import inbox_table
 from jeugdhulp_common.topics import dead_letter_topic
 from jeugdhulp_common.tracing import context_from, recording, sampled_context, tracer
 
@@ -73,7 +72,8 @@ class MessageMeta:
     headers: Mapping[str, str]
 
 
-Handler = Callable[[AsyncSession, Event, MessageMeta], Awaitable[None]]
+# A handler runs inside the consumer's transaction, on its pooled connection (or, in an operator's rebuild, a session).
+Handler = Callable[[Db, Event, MessageMeta], Awaitable[None]]
 
 @contextmanager
 def _attached(context: Context) -> Iterator[None]:
@@ -105,7 +105,7 @@ class EventConsumer:
         *,
         group_id: str,
         kafka: KafkaConnection,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         handlers: Mapping[type[Event], Handler],
         max_attempts: int = 5,
         backoff_initial: float = 0.2,
@@ -116,7 +116,7 @@ class EventConsumer:
     ) -> None:
         self.group_id = group_id
         self.kafka = kafka
-        self.sessionmaker = sessionmaker
+        self.engine = engine
         self.handlers = dict(handlers)
         self.topics = sorted({cls.topic for cls in self.handlers})
         self.dlt_topic = dead_letter_topic(group_id)
@@ -169,25 +169,18 @@ class EventConsumer:
             # Each step of stopping waits at most close_seconds (the broker may be away): an offset not committed means
             # records delivered again (the inbox absorbs them); a client not closed goes with the process.
             try:
-                await self._closing("last offset commit", self._last_commit(committing))
+                await at_most(self.close_seconds, "last offset commit", self._last_commit(committing))
             finally:
                 self._consumer = None
-                await self._closing("consumer close", consumer.stop())
+                await at_most(self.close_seconds, "consumer close", consumer.stop())
                 if self._dlt_producer is not None:
                     producer, self._dlt_producer = self._dlt_producer, None
-                    await self._closing("dead-letter producer close", producer.stop())
+                    await at_most(self.close_seconds, "dead-letter producer close", producer.stop())
 
     async def _last_commit(self, committing: asyncio.Task | None) -> None:
         if committing is not None:
             await committing
         await self._commit()
-
-    async def _closing(self, step: str, aw: Awaitable[object]) -> None:
-        try:
-            async with asyncio.timeout(self.close_seconds):
-                await aw
-        except TimeoutError:
-            log.warning("stopping: gave up waiting for the broker", extra={"step": step, "seconds": self.close_seconds})
 
     async def _commit(self, only: set[TopicPartition] | None = None) -> None:
         consumer = self._consumer
@@ -251,7 +244,8 @@ class EventConsumer:
         handled = 0
         try:
             with self._batch_span(records) as batch_span:
-                async with self.sessionmaker() as session:  # closing it uncommitted rolls back
+                session = await db.begin(self.engine)  # a pooled connection; released uncommitted, it rolls back
+                try:
                     defer_writes(session)  # the effects' outbox rows, audit rows, counters, upserts: merged at commit
                     with suppress_instrumentation():  # the batch's own statements; a traced record's run in its own context
                         fresh = await self._claim(session, [(record.topic, ev) for record, _, ev, parent in decoded if parent is None and type(ev) in handlers])
@@ -275,7 +269,9 @@ class EventConsumer:
                                 duplicate = await self._apply_traced(session, record, handler, ev, meta, parent)
                             key = (record.topic, ev.event_type, duplicate)
                             counts[key] = counts.get(key, 0) + 1
-                        await session.commit()
+                        await db.commit(session)
+                finally:
+                    await db.release(session)
                 if batch_span.is_recording():
                     batch_span.set_attribute("jeugdhulp.duplicates", sum(n for (_, _, dup), n in counts.items() if dup))
         except asyncio.CancelledError:
@@ -291,7 +287,7 @@ class EventConsumer:
         return handled
 
     async def _apply_traced(
-        self, session: AsyncSession, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
+        self, session: Db, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
     ) -> bool:
         """A traced record in a batch's transaction, in its own trace's context (its statements traced), as :meth:`_apply`:
         its inbox row, its effect and its deferred writes, inside its ``process`` span. True when it is a redelivery."""
@@ -304,17 +300,15 @@ class EventConsumer:
                 await send_deferred(session)
         return duplicate
 
-    async def _claim(self, session: AsyncSession, claims: list[tuple[str, Event]]) -> set:
-        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement (one prepared statement
-        whatever their number): the event ids (UUIDs) not seen before. The topic is the Kafka record's, as in
-        :meth:`_apply`: the record is where the event was read, whatever its class declares."""
+    async def _claim(self, session: Db, claims: list[tuple[str, Event]]) -> set:
+        """The inbox rows of ``claims`` (each a record's topic and its event) in one statement, prepared once whatever
+        their number, on the transaction's asyncpg connection: the event ids (UUIDs) not seen before. The topic is the
+        Kafka record's: the record is where the event was read, whatever its class declares."""
         if not claims:
             return set()
-        conn = await session.connection()
-        result = await conn.exec_driver_sql(
-            INBOX_CLAIM, ([ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
-        )
-        return {row[0] for row in result}
+        raw = await driver_connection(session)
+        rows = await raw.fetch(INBOX_CLAIM, [ev.event_id for _, ev in claims], [ev.event_type for _, ev in claims], [topic for topic, _ in claims])
+        return {row[0] for row in rows}
 
     def _batch_span(self, records: list[ConsumerRecord]):  # noqa: ANN202 - a span context manager
         topics = sorted({r.topic for r in records})
@@ -404,17 +398,16 @@ class EventConsumer:
                     backoff = min(backoff * 2, self.backoff_max)
 
     async def _apply(self, handler: Handler, ev: Event, meta: MessageMeta) -> bool:
-        """One transaction: inbox row + effect. Returns True when the event had been processed before."""
-        async with self.sessionmaker.begin() as session:
-            inserted = await session.execute(
-                pg_insert(inbox_table)
-                .values(event_id=ev.event_id, event_type=ev.event_type, topic=meta.topic)
-                .on_conflict_do_nothing(index_elements=[inbox_table.c.event_id])
-                .returning(inbox_table.c.event_id)
-            )
-            if inserted.first() is None:
+        """One transaction: inbox row + effect (its writes sent as they come). Returns True when the event had been
+        processed before."""
+        session = await db.begin(self.engine)
+        try:
+            if not await self._claim(session, [(meta.topic, ev)]):
                 return True
             await handler(session, ev, meta)
+            await db.commit(session)
+        finally:
+            await db.release(session)
         return False
 
     async def dead_letter(self, record: ConsumerRecord, *, reason: str, attempts: int) -> None:

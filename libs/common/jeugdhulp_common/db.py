@@ -38,6 +38,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import BindTyping, Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
@@ -66,7 +67,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, lock_t
     # per connection at connect, so it costs no round trip per transaction.
     # max_overflow: connections beyond pool_size are opened when needed and closed again as soon as they are returned
     # while pool_size others are idle; a service keeps all of its connections instead (see make_runtime).
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -77,6 +78,17 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10, lock_t
         json_deserializer=orjson.loads,
         connect_args={"server_settings": {"lock_timeout": str(lock_timeout_ms)}},
     )
+    event.listen(engine.sync_engine, "checkout", _replace_if_closed)
+    return engine
+
+
+def _replace_if_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """A pooled connection whose socket the server has closed (Postgres restarted, the backend terminated) is replaced
+    at check-out, without a round trip: asyncpg notices the closed socket as it happens (``is_closed``). Without this a
+    dead connection would fail its first statement, and a statement sent straight on the driver (:func:`fetch`, the
+    relay, the unit of work's commit) does not go through SQLAlchemy, which would therefore never invalidate it."""
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

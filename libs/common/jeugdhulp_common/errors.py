@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncpg
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
@@ -26,5 +27,7 @@ def is_transient(exc: BaseException) -> bool:
             return True
         if type(e).__module__.startswith("asyncpg") and "Connection" in type(e).__name__:
             return True
+        if isinstance(e, asyncpg.InterfaceError) and str(e).startswith("connection is closed"):
+            return True  # a statement sent straight on the driver, on a connection that was lost (Postgres restarted)
         e = e.__cause__ or e.__context__
     return False

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jeugdhulp_common.db import Db, insert_rows, own_driver_connection
 from jeugdhulp_common.events import Event, ce_headers, encode_body
 from jeugdhulp_common import metrics
+from jeugdhulp_common.bounded import at_most
 from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.problems import ProblemError
 from jeugdhulp_common.tracing import context_from, current_carrier, recording, strip_trace_headers, tracer
@@ -210,13 +211,7 @@ class OutboxRelay:
         unacknowledged records' request timeout; a row not marked published is published again, see the module text)."""
         producer, self._producer = self._producer, None
         if producer is not None:
-            try:
-                async with asyncio.timeout(self.close_seconds):
-                    await producer.stop()
-            except TimeoutError:
-                log.warning("outbox relay: gave up closing the producer", extra={"seconds": self.close_seconds})
-            except Exception:  # noqa: BLE001 - it is being discarded
-                log.debug("producer stop failed", exc_info=True)
+            await at_most(self.close_seconds, "outbox relay producer close", producer.stop())
 
     async def run_once(self) -> int:
         """Publish one batch. Returns the number of rows published (0: nothing to do, or another relay is busy).
@@ -240,11 +235,14 @@ class OutboxRelay:
         quarter of its CPU time)."""
         self.rows_beyond_claimed = False
         async with self.engine.connect() as conn:
+            raw = await own_driver_connection(conn)
             try:
-                published, parked, transient = await self._publish_on(await own_driver_connection(conn), producer)
+                published, parked, transient = await self._publish_on(raw, producer)
             except BaseException:
-                # Statements sent past SQLAlchemy are not watched by it for a lost connection: this one is not reused.
-                await conn.invalidate()
+                # Statements sent past SQLAlchemy are not watched by it: a connection that was lost, or whose
+                # transaction did not end (cancelled mid-statement), is not returned to the pool.
+                if raw.is_closed() or raw.is_in_transaction():
+                    await conn.invalidate()
                 raise
         for row in published:
             metrics.OUTBOX_PUBLISHED.labels(row["topic"]).inc()

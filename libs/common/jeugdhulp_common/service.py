@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import jeugdhulp_common.contracts  # noqa: F401 - registers every event type
 from jeugdhulp_common import topics
+from jeugdhulp_common.bounded import at_most
 from jeugdhulp_common.api import BodySizeLimit, problem_responses
 from jeugdhulp_common.audit import RefusalAudit
 from jeugdhulp_common.auth import CredentialCache, Principal, Toegangsrol, authenticator, require
@@ -94,17 +95,8 @@ class Shutdown:
         os._exit(self.EXIT_CODE)
 
     async def step(self, what: str, aw: Awaitable[object], share: float) -> bool:
-        """Await ``aw`` for at most ``share`` of the budget; on time-out cancel it (without waiting for it) and log."""
-        seconds = self.seconds * share
-        task = asyncio.ensure_future(aw)
-        done, _ = await asyncio.wait({task}, timeout=seconds)
-        if task in done:
-            if not task.cancelled() and (exc := task.exception()) is not None:
-                log.warning("shutdown step failed", extra={"step": what, "error": type(exc).__name__})
-            return True
-        task.cancel()
-        log.warning("shutdown step gave up: it did not end in time", extra={"step": what, "seconds": round(seconds, 2)})
-        return False
+        """Await ``aw`` for at most ``share`` of the budget (:func:`jeugdhulp_common.bounded.at_most`)."""
+        return await at_most(self.seconds * share, what, aw)
 
     async def stop_workers(self, stop: asyncio.Event, running: list[asyncio.Task[None]]) -> None:
         """Set ``stop`` and wait for the workers; those still running after their share are cancelled (and, should
@@ -203,7 +195,7 @@ def workers(
             EventConsumer(
                 group_id=defn.name,
                 kafka=s.kafka,
-                sessionmaker=rt.sessionmaker,
+                engine=rt.engine,
                 handlers=handlers,
                 max_attempts=s.consumer_max_attempts,
                 backoff_initial=s.consumer_backoff_initial_seconds,

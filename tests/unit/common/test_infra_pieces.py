@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+import asyncpg
 import pytest
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -32,6 +33,8 @@ class _PgError(Exception):
         (IntegrityError("INSERT", {}, _PgError("40P01")), True),  # deadlock
         (ValueError("bug"), False),
         (KeyError("x"), False),
+        (asyncpg.InterfaceError("connection is closed"), True),  # a statement on a lost driver connection
+        (asyncpg.InterfaceError("cannot perform operation: another operation is in progress"), False),  # a bug
     ],
 )
 def test_is_transient(exc: BaseException, transient: bool) -> None:

@@ -27,10 +27,10 @@ async def test_a_step_that_ends_in_time_is_awaited() -> None:
 
 async def test_a_step_that_does_not_end_in_its_share_is_given_up_and_named(caplog: pytest.LogCaptureFixture) -> None:
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="jeugdhulp_common.service"):
+    with caplog.at_level(logging.WARNING, logger="jeugdhulp_common.bounded"):
         assert not await Shutdown(1.0).step("database pool close", _forever(), 0.2)
     assert time.monotonic() - started < 1.0
-    [record] = [r for r in caplog.records if r.getMessage().startswith("shutdown step gave up")]
+    [record] = [r for r in caplog.records if r.getMessage().startswith("gave up a step")]
     assert record.step == "database pool close"
 
 
