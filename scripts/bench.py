@@ -50,6 +50,7 @@ from jeugdhulp_common import outbox, topics  # noqa: E402
 from jeugdhulp_common.auth import Toegangsrol, create_credential  # noqa: E402
 from jeugdhulp_common.db import make_engine, make_sessionmaker  # noqa: E402
 from jeugdhulp_common.kafka_admin import ensure_topics  # noqa: E402
+from jeugdhulp_common.settings import CommonSettings  # noqa: E402
 
 QUIET = {"JH_LOG_LEVEL": "WARNING"}
 
@@ -460,8 +461,19 @@ async def bench_rebuild(m: int, log_dir: Path, *, traced: bool = True) -> tuple[
     finally:
         consumer.stop()
     rebuilt = {"events_per_s": (m - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start, "cpu_ms_per_event": cpu * 1000 / (m - first)}
-    raw = await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values()))
+    # The raw side reads the log in about a second, so its rate moves with how the broker happens to batch the
+    # fetches (18,000 to 41,000 events/s over runs on the same machine): the best of three reads is the baseline,
+    # the figure least flattering to the service.
+    raws = [await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values())) for _ in range(RAW_READS)]
+    raw = max(raws, key=lambda r: r["events_per_s"])
+    raw["reads_events_per_s"] = [round(r["events_per_s"]) for r in raws]
     return rebuilt, raw
+
+
+RAW_READS = 3
+# The service's consumer's default poll size (JH_CONSUMER_MAX_POLL_RECORDS); the raw side polls as many, and commits
+# its offsets once per poll, as the service does.
+SERVICE_MAX_POLL_RECORDS = CommonSettings.model_fields["consumer_max_poll_records"].default
 
 
 async def _inbox_at_least(service: str, n: int) -> bool:
@@ -478,7 +490,7 @@ async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
     t_start = t0 = time.perf_counter()
     try:
         while seen < expected:
-            batch = await consumer.getmany(timeout_ms=1000, max_records=200)  # as many as the service's consumer polls
+            batch = await consumer.getmany(timeout_ms=1000, max_records=SERVICE_MAX_POLL_RECORDS)  # as many as the service's consumer polls
             for records in batch.values():
                 for r in records:
                     json.loads(r.value)
@@ -585,7 +597,7 @@ async def main() -> int:
     ap.add_argument("--connections", type=int, default=32, help="wrk connections, the same for service and baseline")
     ap.add_argument("--hop-events", type=int, default=1000)
     ap.add_argument("--hop-gap", type=float, default=0.02)
-    ap.add_argument("--rebuild-events", type=int, default=20000)
+    ap.add_argument("--rebuild-events", type=int, default=40000)
     ap.add_argument("--rebuild-untraced", action="store_true", help="rebuild log without trace context (as imported history, not as the relay writes it)")
     ap.add_argument("--only", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     ap.add_argument("--json", help="also write the figures to this file")
@@ -680,7 +692,8 @@ async def main() -> int:
             f"rebuild: steady state from the first effect to the last; start-up (process, group join) apart: service "
             f"{figures['rebuild']['startup_s']:.1f} s, raw {figures['rebuild_baseline']['startup_s']:.1f} s; consumer CPU "
             f"{figures['rebuild']['cpu_ms_per_event'] * 1000:.0f} µs per event; records "
-            f"{'without trace context' if args.rebuild_untraced else 'with a sampled trace context, as the relay publishes them'}"
+            f"{'without trace context' if args.rebuild_untraced else 'with a sampled trace context, as the relay publishes them'}; "
+            f"raw reads of the log (the best is the baseline): {', '.join(str(r) for r in figures['rebuild_baseline']['reads_events_per_s'])} events/s"
         )
     if rss:
         print(f"\n{'resident memory':<40} {'MiB':>8}")

@@ -24,7 +24,8 @@ backoff for as long as they last: they are not the message's fault. Any other er
 ``max_attempts`` times, then the record goes to the dead-letter topic with the error in its headers
 and consumption continues.
 
-Offsets are committed explicitly and only for processed records. A rebalance waits for the record in
+Offsets are committed explicitly and only for processed records, at most every ``commit_interval``
+(``JH_CONSUMER_COMMIT_INTERVAL_SECONDS``, 0.2 s) and when stopping. A rebalance waits for the record in
 hand, commits what was processed, and the records still buffered for revoked partitions are dropped
 (the new owner reads them again), so an unprocessed record's offset is never committed.
 """
@@ -75,6 +76,12 @@ class MessageMeta:
 # A handler runs inside the consumer's transaction, on its pooled connection (or, in an operator's rebuild, a session).
 Handler = Callable[[Db, Event, MessageMeta], Awaitable[None]]
 
+def _error_name(exc: BaseException) -> str:
+    """An error's class, with its SQLSTATE when the database raised it (never its message: it may quote data)."""
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return f"{type(exc).__name__} (SQLSTATE {sqlstate})" if isinstance(sqlstate, str) else type(exc).__name__
+
+
 @contextmanager
 def _attached(context: Context) -> Iterator[None]:
     """``context`` (a record's own trace context, extracted from its headers) as the current one: a traced record in a batch
@@ -113,6 +120,7 @@ class EventConsumer:
         client_id: str | None = None,
         max_poll_records: int = 500,
         close_seconds: float = 1.0,
+        commit_interval: float = 0.2,
     ) -> None:
         self.group_id = group_id
         self.kafka = kafka
@@ -125,6 +133,7 @@ class EventConsumer:
         self.backoff_max = backoff_max
         self.client_id = client_id or group_id
         self.max_poll_records = max_poll_records
+        self.commit_interval = commit_interval  # processed offsets are committed at most this often (and at stop, rebalance)
         self.close_seconds = close_seconds  # each step of stopping (last commit, closing the clients) waits at most this
         self._processing = asyncio.Lock()
         self._revoked: set[TopicPartition] = set()
@@ -153,6 +162,7 @@ class EventConsumer:
         consumer.subscribe(self.topics, listener=_Rebalance(self))
         await consumer.start()
         committing: asyncio.Task | None = None
+        next_commit = 0.0
         try:
             while not stop.is_set():
                 batch = await consumer.getmany(timeout_ms=500)
@@ -161,10 +171,13 @@ class EventConsumer:
                         ready = [r for tp, rs in batch.items() if tp not in self._revoked and tp in consumer.assignment() for r in rs]
                         if ready:
                             await self.process_batch(ready, stop)
-                # The offset commit (a broker round trip) runs beside the next poll and batch, one at a time: a record
-                # that arrives meanwhile does not wait for it. It only ever commits offsets of records already processed.
-                if self._pending and (committing is None or committing.done()):
+                # The offset commit (a broker round trip, and a write on the broker) runs beside the next poll and batch,
+                # one at a time and at most every commit_interval: a record that arrives meanwhile does not wait for it,
+                # and a steady trickle of records costs a few commits a second, not one per record. It only ever commits
+                # offsets of records already processed.
+                if self._pending and (committing is None or committing.done()) and (now := time.monotonic()) >= next_commit:
                     committing = asyncio.create_task(self._commit())
+                    next_commit = now + self.commit_interval
         finally:
             # Each step of stopping waits at most close_seconds (the broker may be away): an offset not committed means
             # records delivered again (the inbox absorbs them); a client not closed goes with the process.
@@ -381,7 +394,7 @@ class EventConsumer:
                         if failures >= self.max_attempts:
                             span.record_exception(exc, attributes={"exception.message": type(exc).__name__})
                             span.set_attribute("jeugdhulp.dead_lettered", True)
-                            await self.dead_letter(record, reason=f"{type(exc).__name__}: handler failed", attempts=failures)
+                            await self.dead_letter(record, reason=f"{_error_name(exc)}: handler failed", attempts=failures)
                             return True
                     log.warning(
                         "handler failed, retrying",

@@ -201,6 +201,7 @@ def workers(
                 backoff_initial=s.consumer_backoff_initial_seconds,
                 backoff_max=s.consumer_backoff_max_seconds,
                 max_poll_records=s.consumer_max_poll_records,
+                commit_interval=s.consumer_commit_interval_seconds,
             ).run
         )
     if background:

@@ -46,6 +46,9 @@ class CommonSettings(BaseSettings):
     # Records per poll, applied in one transaction (a failure replays them one by one): larger batches spread the
     # transaction, the inbox statement and the offset commit over more records when catching up or rebuilding.
     consumer_max_poll_records: int = Field(500, validation_alias="JH_CONSUMER_MAX_POLL_RECORDS", ge=1, le=10_000)
+    # Processed records' offsets are committed at most this often (and on stop and rebalance): a commit is a broker
+    # write; a record whose offset was not yet committed when the process dies is delivered again (the inbox absorbs it).
+    consumer_commit_interval_seconds: float = Field(0.2, validation_alias="JH_CONSUMER_COMMIT_INTERVAL_SECONDS", ge=0, le=60)
     metrics_lag_refresh_seconds: float = Field(5.0, validation_alias="JH_METRICS_LAG_REFRESH_SECONDS", gt=0)
     # SIGTERM/SIGINT: the process ends within this many seconds whatever the broker and database do (see service.py).
     shutdown_seconds: float = Field(5.0, validation_alias="JH_SHUTDOWN_SECONDS", gt=0, le=300)

@@ -10,6 +10,7 @@ import uuid
 from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.consumer import MessageMeta
 from jeugdhulp_common.contracts.aanmelding import AanmeldingOntvangen, AanmeldingOpgestart, InstemmingVastgelegd
+from jeugdhulp_common import db
 from jeugdhulp_common.db import Db
 
 from traject.adapters.tables import aanmelding_projectie
@@ -19,16 +20,15 @@ from traject.service_layer.unit_of_work import TRAJECT, TrajectUnitOfWork
 log = logging.getLogger(__name__)
 
 
+# A plain INSERT on purpose: a second effect of the same event would fail loudly, not be absorbed here. Sent straight
+# on the driver (a hot path: every aanmelding's hop ends here), prepared once per connection.
+_PROJECTIE_INSERT = (
+    f"INSERT INTO {aanmelding_projectie.name} (aanmelding_id, aanmelder_organisatie, ontvangen_op, bron_event_id) VALUES ($1, $2, $3, $4)"
+)
+
+
 async def aanmelding_ontvangen(session: Db, ev: AanmeldingOntvangen, meta: MessageMeta) -> None:
-    # A plain INSERT on purpose: a second effect of the same event would fail loudly, not be absorbed here.
-    await session.execute(
-        aanmelding_projectie.insert().values(
-            aanmelding_id=ev.aanmelding_id,
-            aanmelder_organisatie=ev.aanmelder_organisatie,
-            ontvangen_op=ev.occurred_at,
-            bron_event_id=ev.event_id,
-        )
-    )
+    await db.execute(session, _PROJECTIE_INSERT, ev.aanmelding_id, ev.aanmelder_organisatie, ev.occurred_at, ev.event_id)
 
 
 async def aanmelding_opgestart(session: Db, ev: AanmeldingOpgestart, meta: MessageMeta) -> None:
