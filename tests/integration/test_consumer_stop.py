@@ -14,6 +14,7 @@ from events_factory import as_consumer_record, gescreend
 from jeugdhulp_common.consumer import EventConsumer
 from jeugdhulp_common.contracts.aanmelding import AanmeldingGescreend
 from jeugdhulp_common.db import make_engine
+from jeugdhulp_common.kafka import KafkaConnection
 
 SERVICE_DB = "traject"
 BACKOFF = 60.0  # the first retry's wait: far longer than the test may take
@@ -44,3 +45,31 @@ async def test_a_record_that_keeps_failing_is_left_for_redelivery_when_the_consu
     assert calls == 2  # the batch, then the first record once: the second record was not tried
     assert consumer._pending == {}  # noqa: SLF001 - no offset of the batch is committed
     assert await support.db_fetchval(SERVICE_DB, "SELECT count(*) FROM inbox WHERE event_id = ANY($1::uuid[])", [ev.event_id for ev in evs]) == 0
+
+
+async def test_a_record_whose_dead_letter_cannot_be_published_is_left_for_redelivery_when_the_consumer_stops(caplog) -> None:
+    """The dead-letter publish retries until the broker acks it, but not past a stop: the record is then left undone
+    (``process`` says False, so its offset is not marked) and the next owner of its partition reads it again."""
+
+    async def handler(session, ev, meta) -> None:
+        raise ValueError("this record's effect fails for good")  # not transient: dead-lettered after one attempt
+
+    away = KafkaConnection(bootstrap_servers=f"127.0.0.1:{support.free_port()}")  # nothing listens there
+    engine = make_engine(support.database_url(SERVICE_DB))
+    consumer = EventConsumer(
+        group_id=f"stop-dlt-{uuid.uuid4().hex[:8]}", kafka=away, engine=engine,
+        handlers={AanmeldingGescreend: handler}, max_attempts=1, backoff_initial=BACKOFF, backoff_max=BACKOFF,
+    )
+    stop = asyncio.Event()
+    try:
+        task = asyncio.create_task(consumer.process(as_consumer_record(gescreend()), stop))
+        await support.wait_for(
+            lambda: any(r.getMessage().startswith("dead-letter publish failed") for r in caplog.records), timeout=30,
+            what="a failed dead-letter publish",
+        )
+        stop.set()  # while the publish waits out its backoff
+        assert await asyncio.wait_for(task, timeout=5) is False
+    finally:
+        await engine.dispose()
+    assert consumer.dead_lettered == 0
+    assert consumer._dlt_producer is None  # noqa: SLF001 - the producer that could not start was closed, not kept

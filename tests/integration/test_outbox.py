@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import signal
 import uuid
 from collections import Counter, defaultdict
 
+import pytest
 import support
+from aiokafka.errors import KafkaError
 from events_factory import gescreend
 
 from jeugdhulp_common import outbox, topics
 from jeugdhulp_common.db import make_engine, make_sessionmaker
+from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.outbox import OutboxRelay
 
 SERVICE = "aanmelding"
@@ -166,3 +171,24 @@ async def test_published_rows_older_than_the_retention_are_purged_and_unpublishe
         await engine.dispose()
     remaining = {r["event_id"] for r in await support.db_fetch(SERVICE, "SELECT event_id FROM outbox WHERE event_id = ANY($1)", [old.event_id, fresh.event_id, waiting.event_id])}
     assert remaining == {fresh.event_id, waiting.event_id}
+
+
+async def test_a_relay_whose_producer_cannot_start_leaves_no_producer_open() -> None:
+    """The broker away at start: the producer that could not start is closed (aiokafka reports an unclosed one from its
+    finaliser through the event loop's exception handler), and the next batch builds a new one."""
+    loop = asyncio.get_running_loop()
+    reported: list[str] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(str(context.get("message"))))
+    engine = make_engine(support.database_url(SERVICE))
+    try:
+        relay = OutboxRelay(engine, KafkaConnection(bootstrap_servers=f"127.0.0.1:{support.free_port()}"))  # nothing listens
+        with pytest.raises(KafkaError):
+            await relay.run_once()
+        assert relay._producer is None  # noqa: SLF001
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+        await engine.dispose()
+    assert not [m for m in reported if "Unclosed AIOKafkaProducer" in m]

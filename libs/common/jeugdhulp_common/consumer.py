@@ -76,6 +76,13 @@ class MessageMeta:
 # A handler runs inside the consumer's transaction, on its pooled connection (or, in an operator's rebuild, a session).
 Handler = Callable[[Db, Event, MessageMeta], Awaitable[None]]
 
+async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
+    """Wait ``seconds`` (a retry's backoff) or until ``stop`` is set, whichever comes first: True when stopping."""
+    with suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
+
+
 def _error_name(exc: BaseException) -> str:
     """An error's class, with its SQLSTATE when the database raised it (never its message: it may quote data)."""
     sqlstate = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
@@ -368,8 +375,7 @@ class EventConsumer:
                 ev = decode(record.value, headers, topic=record.topic)
             except DecodeError as exc:
                 span.set_attribute("jeugdhulp.dead_lettered", True)
-                await self.dead_letter(record, reason=exc.reason, attempts=0)
-                return True
+                return await self.dead_letter(record, reason=exc.reason, attempts=0, stop=stop)
             handler = self.handlers.get(type(ev))
             if handler is None:
                 span.set_attribute("jeugdhulp.ignored", True)  # another event on a topic we read
@@ -394,20 +400,16 @@ class EventConsumer:
                         if failures >= self.max_attempts:
                             span.record_exception(exc, attributes={"exception.message": type(exc).__name__})
                             span.set_attribute("jeugdhulp.dead_lettered", True)
-                            await self.dead_letter(record, reason=f"{_error_name(exc)}: handler failed", attempts=failures)
-                            return True
+                            return await self.dead_letter(record, reason=f"{_error_name(exc)}: handler failed", attempts=failures, stop=stop)
                     log.warning(
                         "handler failed, retrying",
                         extra={"event_id": str(ev.event_id), "error": type(exc).__name__, "transient": is_transient(exc)},
                     )
                     if stop is None:
                         await asyncio.sleep(backoff)
-                    else:  # the backoff ends early when the process is stopping, and the record is left undone
-                        with suppress(TimeoutError):
-                            await asyncio.wait_for(stop.wait(), backoff)
-                        if stop.is_set():
-                            log.info("stopping: a failing record is left for redelivery", extra={"event_id": str(ev.event_id)})
-                            return False
+                    elif await _stopped_within(stop, backoff):  # the record is left undone
+                        log.info("stopping: a failing record is left for redelivery", extra={"event_id": str(ev.event_id)})
+                        return False
                     backoff = min(backoff * 2, self.backoff_max)
 
     async def _apply(self, handler: Handler, ev: Event, meta: MessageMeta) -> bool:
@@ -423,8 +425,10 @@ class EventConsumer:
             await db.release(session)
         return False
 
-    async def dead_letter(self, record: ConsumerRecord, *, reason: str, attempts: int) -> None:
-        """Publish the record unchanged to the dead-letter topic, with why in ``dlt.*`` headers. Retries until acked."""
+    async def dead_letter(self, record: ConsumerRecord, *, reason: str, attempts: int, stop: asyncio.Event | None = None) -> bool:
+        """Publish the record unchanged to the dead-letter topic, with why in ``dlt.*`` headers. Retries until acked:
+        True then; False when ``stop`` was set while the publish kept failing (the record is left undone: its offset
+        must not be marked, and the next owner of its partition reads it again)."""
         headers = list(record.headers or []) + [
             ("dlt.reason", reason.encode()),
             ("dlt.attempts", str(attempts).encode()),
@@ -438,21 +442,27 @@ class EventConsumer:
             try:
                 if self._dlt_producer is None:
                     producer = self.kafka.producer()
-                    await producer.start()
+                    try:
+                        await producer.start()
+                    except BaseException:
+                        await at_most(self.close_seconds, "dead-letter producer close", producer.stop())
+                        raise
                     self._dlt_producer = producer
                 await self._dlt_producer.send_and_wait(self.dlt_topic, value=record.value, key=record.key, headers=headers)
                 self.dead_lettered += 1
                 metrics.DEAD_LETTERED.labels(record.topic).inc()
                 log.error("record dead-lettered", extra={"topic": record.topic, "offset": record.offset, "reason": reason[:200]})
-                return
+                return True
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - keep trying: the offset must not move before the DLT has it
                 log.warning("dead-letter publish failed, retrying", extra={"error": type(exc).__name__})
                 if self._dlt_producer is not None:
-                    try:
-                        await self._dlt_producer.stop()
-                    finally:
-                        self._dlt_producer = None
-                await asyncio.sleep(backoff)
+                    producer, self._dlt_producer = self._dlt_producer, None
+                    await at_most(self.close_seconds, "dead-letter producer close", producer.stop())
+                if stop is None:
+                    await asyncio.sleep(backoff)
+                elif await _stopped_within(stop, backoff):
+                    log.info("stopping: a record not yet dead-lettered is left for redelivery", extra={"topic": record.topic, "offset": record.offset})
+                    return False
                 backoff = min(backoff * 2, self.backoff_max)

@@ -202,7 +202,11 @@ class OutboxRelay:
             # No linger: a batch's records are all queued before the sender runs, so they still travel together,
             # and a lone event (the common case when idle) is not held back.
             producer = self.kafka.producer(linger_ms=0, max_request_size=self.max_request_bytes)
-            await producer.start()
+            try:
+                await producer.start()
+            except BaseException:  # not left open ("Unclosed AIOKafkaProducer"): the next batch builds a new one
+                await at_most(self.close_seconds, "outbox relay producer close", producer.stop())
+                raise
             self._producer = producer
         return self._producer
 
