@@ -83,6 +83,18 @@ async def _stopped_within(stop: asyncio.Event, seconds: float) -> bool:
     return stop.is_set()
 
 
+_Decoded = tuple[dict[str, str], Event]
+
+
+def _decode(record: ConsumerRecord) -> _Decoded | None:
+    """A record's headers and event, or None when it cannot be decoded (the record-by-record path dead-letters it)."""
+    headers = headers_dict(record.headers)
+    try:
+        return headers, decode(record.value, headers, topic=record.topic)
+    except DecodeError:
+        return None
+
+
 def _error_name(exc: BaseException) -> str:
     """An error's class, with its SQLSTATE when the database raised it (never its message: it may quote data)."""
     sqlstate = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
@@ -149,6 +161,10 @@ class EventConsumer:
         self._dlt_producer = None
         self.processed = 0
         self.dead_lettered = 0
+        self.prefetched = 0  # records taken and decoded while the batch before them committed
+        # The next poll, taken and decoded while a batch's commit runs in Postgres (see _commit_and_prefetch).
+        self._prefetched: dict[TopicPartition, list[ConsumerRecord]] | None = None
+        self._decoded: dict[tuple[str, int, int], _Decoded | None] = {}
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -172,7 +188,7 @@ class EventConsumer:
         next_commit = 0.0
         try:
             while not stop.is_set():
-                batch = await consumer.getmany(timeout_ms=500)
+                batch, self._prefetched = self._prefetched or await consumer.getmany(timeout_ms=500), None
                 if batch and not stop.is_set():
                     async with self._processing:  # a rebalance waits for the batch in hand
                         ready = [r for tp, rs in batch.items() if tp not in self._revoked and tp in consumer.assignment() for r in rs]
@@ -252,12 +268,13 @@ class EventConsumer:
         handlers = self.handlers
         traced_here = recording()
         decoded: list[tuple[ConsumerRecord, dict[str, str], Event, Context | None]] = []
+        ahead, self._decoded = self._decoded, {}
         for record in records:
-            headers = headers_dict(record.headers)
-            try:
-                ev = decode(record.value, headers, topic=record.topic)
-            except DecodeError:
+            key = (record.topic, record.partition, record.offset)
+            done = ahead[key] if key in ahead else _decode(record)
+            if done is None:
                 return None  # poison: the record-by-record path dead-letters it
+            headers, ev = done
             decoded.append((record, headers, ev, sampled_context(headers) if traced_here else None))
         started = time.perf_counter()
         counts: dict[tuple[str, str, bool], int] = {}
@@ -289,7 +306,7 @@ class EventConsumer:
                                 duplicate = await self._apply_traced(session, record, handler, ev, meta, parent)
                             key = (record.topic, ev.event_type, duplicate)
                             counts[key] = counts.get(key, 0) + 1
-                        await db.commit(session)
+                        await self._commit_and_prefetch(session)
                 finally:
                     await db.release(session)
                 if batch_span.is_recording():
@@ -305,6 +322,35 @@ class EventConsumer:
         metrics.BATCH_SECONDS.observe(elapsed)
         metrics.BATCH_RECORDS.observe(len(records))
         return handled
+
+    async def _commit_and_prefetch(self, session: Db) -> None:
+        """Commit the batch's transaction; while Postgres applies its writes, take the next poll's records (those already
+        fetched) and decode them, so that CPU work overlaps the wait. Nothing of the next batch touches the database
+        before this commit has ended; its records are processed next (filtered for revoked partitions, as any poll)."""
+        consumer = self._consumer
+        if consumer is None or self._prefetched is not None:
+            await db.commit(session)
+            return
+        committing = asyncio.ensure_future(db.commit(session))
+        try:
+            await asyncio.sleep(0)  # the commit sends its statement before the CPU work below
+            try:
+                batch = await consumer.getmany(timeout_ms=0)
+            except Exception:  # noqa: BLE001 - then the next poll, as usual, says what is wrong
+                batch = {}
+            if batch:
+                self._prefetched = batch
+                self.prefetched += sum(len(rs) for rs in batch.values())
+                for i, record in enumerate(r for rs in batch.values() for r in rs):
+                    self._decoded[record.topic, record.partition, record.offset] = _decode(record)
+                    if i % 50 == 49:
+                        await asyncio.sleep(0)  # let the commit go on as soon as its writes are done
+        except BaseException:  # cancelled (stopping): the commit is not left running on the connection being released
+            committing.cancel()
+            with suppress(BaseException):
+                await committing
+            raise
+        await committing
 
     async def _apply_traced(
         self, session: Db, record: ConsumerRecord, handler: Handler, ev: Event, meta: MessageMeta, parent: Context
