@@ -17,7 +17,7 @@ A unit of work (:mod:`jeugdhulp_common.unit_of_work`) runs on a pooled connectio
 session: :func:`begin` checks one out and marks its transaction begun; ``BEGIN`` goes with the first statement;
 :func:`commit` sends the deferred writes as above, straight on the asyncpg connection, then ``COMMIT``; :func:`release`
 rolls back what was not committed and returns the connection to the pool. Every helper here takes either that
-connection or a session (a consumer's batch transaction, a script): the two kinds of :data:`Db`.
+connection (a unit of work, a consumer's transaction) or a session (a report, a script): the two kinds of :data:`Db`.
 
 Hot paths (a partner's POST) run their statements with :func:`fetch`, :func:`fetchrow` and :func:`execute`: plain SQL with
 ``$n`` parameters on the asyncpg connection of the session's (or connection's) transaction. asyncpg prepares each statement once per
