@@ -378,12 +378,15 @@ async def raw_round_trip(n: int, gap: float) -> dict:
     lat: list[float] = []
     try:
         async def consume() -> None:
+            committed = 0.0
             while len(lat) < n:
                 batch = await consumer.getmany(timeout_ms=200)
                 for records in batch.values():
                     for r in records:
                         lat.append(time.time() - sent[r.key])
-                await consumer.commit()
+                if time.monotonic() - committed >= SERVICE_COMMIT_INTERVAL:  # as often as the service's consumer commits
+                    await consumer.commit()
+                    committed = time.monotonic()
 
         task = asyncio.create_task(consume())
         await asyncio.sleep(1)
@@ -474,9 +477,10 @@ async def bench_rebuild(m: int, log_dir: Path, *, traced: bool = True) -> tuple[
 
 
 RAW_READS = 3
-# The service's consumer's default poll size (JH_CONSUMER_MAX_POLL_RECORDS); the raw side polls as many, and commits
-# its offsets once per poll, as the service does.
+# The service's consumer's default poll size (JH_CONSUMER_MAX_POLL_RECORDS) and offset commit interval
+# (JH_CONSUMER_COMMIT_INTERVAL_SECONDS): the raw consumers poll as many records and commit as often.
 SERVICE_MAX_POLL_RECORDS = CommonSettings.model_fields["consumer_max_poll_records"].default
+SERVICE_COMMIT_INTERVAL = CommonSettings.model_fields["consumer_commit_interval_seconds"].default
 
 
 async def _inbox_at_least(service: str, n: int) -> bool:
@@ -490,6 +494,7 @@ async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
     await consumer.start()
     seen = 0
     first = 0
+    committed = 0.0
     t_start = t0 = time.perf_counter()
     try:
         while seen < expected:
@@ -498,7 +503,9 @@ async def raw_consume_rate(topic_names: list[str], expected: int) -> dict:
                 for r in records:
                     json.loads(r.value)
                     seen += 1
-            await consumer.commit()
+            if time.monotonic() - committed >= SERVICE_COMMIT_INTERVAL or seen >= expected:  # as the service's consumer
+                await consumer.commit()
+                committed = time.monotonic()
             if not first and seen:
                 first, t0 = seen, time.perf_counter()  # steady state from the first batch on, as for the service
         elapsed = time.perf_counter() - t0
