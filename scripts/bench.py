@@ -363,8 +363,8 @@ HOP_BROKER_WARMUP = 500  # unmeasured produce → consume round trips before the
 
 
 async def raw_round_trip(n: int, gap: float) -> dict:
-    """Baseline: produce (acks=all, idempotent) → consume (group, manual commit) in one process, same broker, with the
-    relay's producer and the service consumer's fetch settings."""
+    """Baseline: produce (acks=all, idempotent) → consume (group, offsets committed as often as the service's consumer
+    commits them) in one process, same broker, with the relay's producer and the service consumer's fetch settings."""
     topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
     admin = support.kafka().admin()
     await admin.start()
@@ -468,8 +468,8 @@ async def bench_rebuild(m: int, log_dir: Path, *, traced: bool = True) -> tuple[
         consumer.stop()
     rebuilt = {"events_per_s": (m - first) / elapsed, "seconds": elapsed, "startup_s": t0 - t_start, "cpu_ms_per_event": cpu * 1000 / (m - first)}
     # The raw side reads the log in about a second, so its rate moves with how the broker happens to batch the
-    # fetches (18,000 to 41,000 events/s over runs on the same machine): the best of three reads is the baseline,
-    # the figure least flattering to the service.
+    # fetches (by more than a factor two between reads on the same machine): the best of three reads is the
+    # baseline, the figure least flattering to the service.
     raws = [await raw_consume_rate(list(by_topic), sum(len(r) for r in by_topic.values())) for _ in range(RAW_READS)]
     raw = max(raws, key=lambda r: r["events_per_s"])
     raw["reads_events_per_s"] = [round(r["events_per_s"]) for r in raws]

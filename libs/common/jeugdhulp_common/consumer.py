@@ -50,7 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from jeugdhulp_common import db, metrics
 from jeugdhulp_common.bounded import at_most
 from jeugdhulp_common.db import Db, defer_writes, driver_connection, send_deferred
-from jeugdhulp_common.errors import is_transient
+from jeugdhulp_common.errors import is_transient, sqlstate
 from jeugdhulp_common.events import DecodeError, Event, decode, headers_dict
 from jeugdhulp_common.kafka import KafkaConnection
 from jeugdhulp_common.topics import dead_letter_topic
@@ -97,8 +97,8 @@ def _decode(record: ConsumerRecord) -> _Decoded | None:
 
 def _error_name(exc: BaseException) -> str:
     """An error's class, with its SQLSTATE when the database raised it (never its message: it may quote data)."""
-    sqlstate = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return f"{type(exc).__name__} (SQLSTATE {sqlstate})" if isinstance(sqlstate, str) else type(exc).__name__
+    code = sqlstate(exc)
+    return type(exc).__name__ if code is None else f"{type(exc).__name__} (SQLSTATE {code})"
 
 
 @contextmanager

@@ -10,6 +10,17 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 _TRANSIENT_SQLSTATE_PREFIXES = ("08", "40001", "40P01", "57P", "53300")
 
 
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a database error: the driver's own (asyncpg, on a statement sent straight on it), or that of the
+    error SQLAlchemy wrapped (``orig``, or the asyncpg error its adapter raised it from)."""
+    orig = getattr(exc, "orig", None)
+    for e in (exc, orig, getattr(orig, "__cause__", None)):
+        code = getattr(e, "sqlstate", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
 def is_transient(exc: BaseException) -> bool:
     """True for errors of the infrastructure rather than of the message."""
     seen: set[int] = set()
@@ -22,8 +33,8 @@ def is_transient(exc: BaseException) -> bool:
             return True
         if isinstance(e, DBAPIError) and e.connection_invalidated:
             return True
-        sqlstate = getattr(e, "sqlstate", None) or getattr(getattr(e, "orig", None), "sqlstate", None)
-        if isinstance(sqlstate, str) and sqlstate.startswith(_TRANSIENT_SQLSTATE_PREFIXES):
+        code = sqlstate(e)
+        if code is not None and code.startswith(_TRANSIENT_SQLSTATE_PREFIXES):
             return True
         if type(e).__module__.startswith("asyncpg") and "Connection" in type(e).__name__:
             return True

@@ -55,6 +55,7 @@ from jeugdhulp_common.auth import Principal
 from jeugdhulp_common.codec import Document, laad, naar_json
 from jeugdhulp_common.db import Db, defer_writes, insert_rows
 from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd, NietGevonden
+from jeugdhulp_common.errors import sqlstate
 from jeugdhulp_common.events import Event
 
 __all__ = ["GelijktijdigGewijzigd", "Klok", "Repository", "SysteemKlok", "UnitOfWork", "VasteKlok"]
@@ -180,7 +181,7 @@ class Repository(Generic[A]):
         try:
             row = (await self.session.execute(q)).first()
         except DBAPIError as exc:
-            if _sqlstate(exc) == _LOCK_NOT_AVAILABLE:
+            if sqlstate(exc) == _LOCK_NOT_AVAILABLE:
                 raise GelijktijdigGewijzigd(self.naam) from None
             raise
         if row is None:
@@ -219,13 +220,6 @@ class Repository(Generic[A]):
             update(t).where(t.c.id == sleutel, t.c.version == geladen).values(**values, version=geladen + 1)
         )
         return result.rowcount == 1
-
-
-def _sqlstate(exc: BaseException) -> str | None:
-    if isinstance(exc, asyncpg.PostgresError):  # a plain statement on the driver connection
-        return getattr(exc, "sqlstate", None)
-    orig = getattr(exc, "orig", None)
-    return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None), "sqlstate", None)
 
 
 # --------------------------------------------------------------------------- unit of work
@@ -306,7 +300,7 @@ class UnitOfWork:
                 try:
                     await db.commit(conn)  # the deferred writes, then COMMIT
                 except (DBAPIError, asyncpg.PostgresError) as fout:
-                    if _sqlstate(fout) == _LOCK_NOT_AVAILABLE:
+                    if sqlstate(fout) == _LOCK_NOT_AVAILABLE:
                         raise GelijktijdigGewijzigd("aggregate") from None
                     raise
         finally:

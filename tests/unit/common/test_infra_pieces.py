@@ -11,7 +11,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from jeugdhulp_common.errors import is_transient
+from jeugdhulp_common.errors import is_transient, sqlstate
 from jeugdhulp_common.logging import JsonFormatter
 from jeugdhulp_common.settings import CommonSettings, load_settings
 
@@ -124,3 +124,23 @@ def test_recording_follows_the_installed_provider(monkeypatch: pytest.MonkeyPatc
     assert tracing.recording() is True
     monkeypatch.setattr(trace, "get_tracer_provider", lambda: trace.NoOpTracerProvider())
     assert tracing.recording() is False
+
+
+def _wrapped_by_the_adapter(code: str) -> IntegrityError:
+    """As SQLAlchemy's asyncpg adapter raises it: its own error (no SQLSTATE of its own) from the driver's."""
+    adapted = Exception("adapted")
+    adapted.__cause__ = _PgError(code)
+    return IntegrityError("INSERT", {}, adapted)
+
+
+@pytest.mark.parametrize(
+    "exc, code",
+    [
+        (_PgError("55P03"), "55P03"),  # the driver's own, on a statement sent straight on it
+        (IntegrityError("INSERT", {}, _PgError("23505")), "23505"),  # wrapped by SQLAlchemy
+        (_wrapped_by_the_adapter("40001"), "40001"),
+        (ValueError("not the database's"), None),
+    ],
+)
+def test_sqlstate_is_found_wherever_the_database_error_sits(exc: BaseException, code: str | None) -> None:
+    assert sqlstate(exc) == code

@@ -31,6 +31,7 @@ from sqlalchemy import func, select, update
 from jeugdhulp_common import idempotency
 from jeugdhulp_common.db import fetch, fetchrow, insert_rows
 from jeugdhulp_common.domain import GelijktijdigGewijzigd, NietGevonden
+from jeugdhulp_common.errors import sqlstate
 from jeugdhulp_common.unit_of_work import Repository
 
 from aanmelding.adapters.tables import aanmelding_table, intake_table
@@ -158,7 +159,7 @@ class IntakeRepository(Repository[Intake]):
         try:
             row = await fetchrow(self.session, _ONTVANGST, *claim, INTAKE_KEY, _DUBBEL_LOCK_NAMESPACE, jongere_ref)
         except asyncpg.PostgresError as exc:
-            if getattr(exc, "sqlstate", None) == "55P03":  # lock_timeout: a closing holds the switch (or a receipt the jongere)
+            if sqlstate(exc) == "55P03":  # lock_timeout: a closing holds the switch (or a receipt the jongere)
                 raise GelijktijdigGewijzigd(self.naam) from None
             raise
         assert row is not None  # the join always yields one row

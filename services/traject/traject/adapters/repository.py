@@ -18,7 +18,8 @@ from sqlalchemy import Select, and_, any_, func, literal, select, true
 from sqlalchemy.exc import DBAPIError
 
 from jeugdhulp_common.domain import Aggregaat, GelijktijdigGewijzigd
-from jeugdhulp_common.unit_of_work import _LOCK_NOT_AVAILABLE, Repository, _sqlstate
+from jeugdhulp_common.errors import sqlstate
+from jeugdhulp_common.unit_of_work import _LOCK_NOT_AVAILABLE, Repository
 
 from traject.adapters.tables import diw_aanvraag_table, traject_table
 from traject.domain import (
@@ -152,7 +153,7 @@ class DIWRepository(_Rijen[DIWFondsAanvraag]):
         try:
             await self.session.execute(select(func.pg_advisory_xact_lock(DIW_FONDS_LOCK_ID)))
         except DBAPIError as exc:
-            if _sqlstate(exc) == _LOCK_NOT_AVAILABLE:  # the base repository's own test of a lock wait that timed out
+            if sqlstate(exc) == _LOCK_NOT_AVAILABLE:  # a lock wait that timed out, as the base repository tests it
                 raise GelijktijdigGewijzigd("the DIW-fonds") from None
             raise
 
