@@ -10,7 +10,8 @@
   are printed, to show it is not the bottleneck;
 * horizontal scale: two intake processes on one database loaded together, then the database counted;
 * event hop: outbox row committed → relay → Kafka → traject consumer → effect committed, p50/p99, against a raw
-  aiokafka produce → consume round trip on the same broker (both with default settings);
+  aiokafka produce → consume round trip on the same broker (both with default settings), in alternating blocks,
+  each side running alone;
 * projection rebuild: a fresh signalering consumer building its projections from a large event log, against a raw
   aiokafka consumer reading and JSON-decoding the same records (both from the first record to the last);
 * memory: resident set size of each service process, idle and after load (signalering also after its
@@ -24,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -230,7 +233,7 @@ async def _healthy(url: str) -> bool:
 # --------------------------------------------------------------------------- event hop
 
 
-async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict[str, int]]:
+async def bench_hop(n: int, gap: float, log_dir: Path, raw: RawRoundTrip) -> tuple[dict, dict, dict[str, int]]:
     """Latency of one event through the outbox relay and the traject consumer, from the outbox commit to the effect's
     commit, with where the time goes.
 
@@ -238,7 +241,7 @@ async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict
     when Postgres delivered the NOTIFY of a (bench-only, dropped afterwards) trigger on the projection row, which is
     sent at the effect's commit: no polling interval in the figure. The legs in between come from the database
     (the relay's and the consumer's transaction start, ``now()``) and the Kafka record's CreateTime (the relay's
-    producer, ms resolution)."""
+    producer, ms resolution). The baseline, ``raw``'s round trips, is measured in blocks between the hops'."""
     relay = support.ServiceProcess("aanmelding", "relay", log_dir=log_dir, env=QUIET).start()  # default settings
     consumer = support.ServiceProcess("traject", "consume", log_dir=log_dir, env=QUIET).start()
     engine = make_engine(support.database_url("aanmelding"))
@@ -270,18 +273,38 @@ async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict
         idle0 = {"relay": cpu_seconds(relay.proc.pid), "consumer": cpu_seconds(consumer.proc.pid)}
         await asyncio.sleep(IDLE_SECONDS)
         idle = {"relay": cpu_seconds(relay.proc.pid) - idle0["relay"], "consumer": cpu_seconds(consumer.proc.pid) - idle0["consumer"]}
+        # The hops and the raw round trips in alternating blocks, so that both sides meet the same state of the machine
+        # (a broker still compiling, a checkpoint, a neighbour's burst) rather than one side the first minute and the
+        # other the next. Each side runs alone: during a raw block the relay and the consumer are stopped (SIGSTOP, a few
+        # seconds, see HOP_BLOCK_SECONDS), during a hop block the raw consumer is paused. Each
+        # block ends when its last event has had its effect; the CPU is counted in the service's blocks only.
         ids = []
+        raw_lat: list[float] = []
         started: dict[str, float] = {}
-        cpu0 = {"relay": cpu_seconds(relay.proc.pid), "consumer": cpu_seconds(consumer.proc.pid)}
-        for _ in range(n):
-            ev = ontvangen()
-            async with sm.begin() as s:
-                await outbox.add(s, [ev])
-            started[str(ev.aanmelding_id)] = time.time()
-            ids.append(ev.aanmelding_id)
-            await asyncio.sleep(gap)
-        await support.wait_for(lambda: _all_in(committed, ids), timeout=120, what="all hop events processed")
-        cpu = {"relay": cpu_seconds(relay.proc.pid) - cpu0["relay"], "consumer": cpu_seconds(consumer.proc.pid) - cpu0["consumer"]}
+        cpu = {"relay": 0.0, "consumer": 0.0}
+        per_block = max(1, int(HOP_BLOCK_SECONDS / max(gap, 0.001)))  # 100 events at the default 20 ms apart
+        for first in range(0, n, per_block):
+            block = []
+            cpu0 = {"relay": cpu_seconds(relay.proc.pid), "consumer": cpu_seconds(consumer.proc.pid)}
+            for _ in range(min(per_block, n - first)):
+                ev = ontvangen()
+                async with sm.begin() as s:
+                    await outbox.add(s, [ev])
+                started[str(ev.aanmelding_id)] = time.time()
+                block.append(ev.aanmelding_id)
+                await asyncio.sleep(gap)
+            await support.wait_for(lambda block=block: _all_in(committed, block), timeout=120, interval=0.01, what="all hop events processed")
+            cpu["relay"] += cpu_seconds(relay.proc.pid) - cpu0["relay"]
+            cpu["consumer"] += cpu_seconds(consumer.proc.pid) - cpu0["consumer"]
+            ids += block
+            for proc in (relay.proc, consumer.proc):
+                proc.send_signal(signal.SIGSTOP)
+            try:
+                raw_lat += await raw.run(len(block), gap)
+            finally:
+                for proc in (relay.proc, consumer.proc):
+                    proc.send_signal(signal.SIGCONT)
+            await asyncio.sleep(HOP_SETTLE_SECONDS)  # their timers due meanwhile run now, not in the next block's hops
         for tp, offset in begin.items():
             side.seek(tp, offset)
         side.resume(*tps)
@@ -329,11 +352,14 @@ async def bench_hop(n: int, gap: float, log_dir: Path) -> tuple[dict, dict, dict
         "idle_cpu_ms_per_s": {k: v * 1000 / IDLE_SECONDS for k, v in idle.items()},
         "over_100ms": sum(1 for x in lat if x > 0.1),
     }
-    raw = await raw_round_trip(n, gap)
-    return hop, raw, rss
+    return hop, {"p50_ms": pct(raw_lat, 50) * 1000, "p99_ms": pct(raw_lat, 99) * 1000}, rss
 
 
 IDLE_SECONDS = 5.0
+# The hops and the raw round trips alternate in blocks of about this many seconds of events: a raw block stops the
+# relay and the consumer for little more than that, well under the consumer group's session timeout (10 s).
+HOP_BLOCK_SECONDS = 2.0
+HOP_SETTLE_SECONDS = 0.5  # after the relay and the consumer are continued, before the next block of hops
 
 # Bench only: a NOTIFY at the commit of each projection row, so the end of a hop is seen when it happens.
 HOP_TRIGGER = """
@@ -362,44 +388,65 @@ async def _has_effect(ids: list[uuid.UUID], all_: bool = False) -> bool:
 HOP_BROKER_WARMUP = 500  # unmeasured produce → consume round trips before the hop
 
 
-async def raw_round_trip(n: int, gap: float) -> dict:
+class RawRoundTrip:
     """Baseline: produce (acks=all, idempotent) → consume (group, offsets committed as often as the service's consumer
-    commits them) in one process, same broker, with the relay's producer and the service consumer's fetch settings."""
-    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
-    admin = support.kafka().admin()
-    await admin.start()
-    await admin.create_topics([NewTopic(topic, 3, 1)])
-    await admin.close()
-    producer = support.kafka().producer(linger_ms=0)  # as the outbox relay's
-    consumer = support.kafka().consumer(topic, group_id=topic, enable_auto_commit=False, auto_offset_reset="earliest", fetch_max_wait_ms=100)
-    await producer.start()
-    await consumer.start()
-    sent: dict[bytes, float] = {}
-    lat: list[float] = []
-    try:
-        async def consume() -> None:
-            committed = 0.0
-            while len(lat) < n:
-                batch = await consumer.getmany(timeout_ms=200)
-                for records in batch.values():
-                    for r in records:
-                        lat.append(time.time() - sent[r.key])
-                if time.monotonic() - committed >= SERVICE_COMMIT_INTERVAL:  # as often as the service's consumer commits
-                    await consumer.commit()
-                    committed = time.monotonic()
+    commits them) in one process, same broker, with the relay's producer and the service consumer's fetch settings.
+    Started once; :meth:`run` measures a block of round trips (the consumer keeps polling between blocks, as the
+    service's consumer does between its hops)."""
 
-        task = asyncio.create_task(consume())
+    async def start(self) -> RawRoundTrip:
+        self.topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
+        admin = support.kafka().admin()
+        await admin.start()
+        await admin.create_topics([NewTopic(self.topic, 3, 1)])
+        await admin.close()
+        self.producer = support.kafka().producer(linger_ms=0)  # as the outbox relay's
+        self.consumer = support.kafka().consumer(self.topic, group_id=self.topic, enable_auto_commit=False,
+                                                 auto_offset_reset="earliest", fetch_max_wait_ms=100)
+        await self.producer.start()
+        await self.consumer.start()
+        self.sent: dict[bytes, float] = {}
+        self.lat: list[float] = []
+        self.sequence = 0
+        self._consuming = asyncio.create_task(self._consume())
         await asyncio.sleep(1)
-        for i in range(n):
-            key = str(i).encode()
-            sent[key] = time.time()
-            await producer.send_and_wait(topic, b"x" * 300, key=key)
+        return self
+
+    async def _consume(self) -> None:
+        committed = 0.0
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=200)
+            for records in batch.values():
+                for r in records:
+                    self.lat.append(time.time() - self.sent[r.key])
+            if time.monotonic() - committed >= SERVICE_COMMIT_INTERVAL:  # as often as the service's consumer commits
+                await self.consumer.commit()
+                committed = time.monotonic()
+
+    async def run(self, n: int, gap: float) -> list[float]:
+        """``n`` round trips ``gap`` apart: their latencies (seconds). Between runs the consumer is paused (no fetches)."""
+        self.consumer.resume(*self.consumer.assignment())
+        start = len(self.lat)
+        for _ in range(n):
+            key = str(self.sequence).encode()
+            self.sequence += 1
+            self.sent[key] = time.time()
+            await self.producer.send_and_wait(self.topic, b"x" * 300, key=key)
             await asyncio.sleep(gap)
-        await asyncio.wait_for(task, timeout=60)
-    finally:
-        await producer.stop()
-        await consumer.stop()
-    return {"p50_ms": pct(lat, 50) * 1000, "p99_ms": pct(lat, 99) * 1000}
+        await support.wait_for(lambda: _at_least(self.lat, start + n), timeout=60, interval=0.01, what="raw round trips")
+        self.consumer.pause(*self.consumer.assignment())
+        return self.lat[start : start + n]
+
+    async def stop(self) -> None:
+        self._consuming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._consuming
+        await self.producer.stop()
+        await self.consumer.stop()
+
+
+async def _at_least(values: list, n: int) -> bool:
+    return len(values) >= n
 
 
 # --------------------------------------------------------------------------- projection rebuild
@@ -605,7 +652,7 @@ async def main() -> int:
     ap.add_argument("--duration", type=float, default=30, help="seconds of measured HTTP load per side (wrk)")
     ap.add_argument("--warmup", type=float, default=5, help="seconds of unmeasured load before each measured run")
     ap.add_argument("--connections", type=int, default=32, help="wrk connections, the same for service and baseline")
-    ap.add_argument("--hop-events", type=int, default=1000)
+    ap.add_argument("--hop-events", type=int, default=2000)
     ap.add_argument("--hop-gap", type=float, default=0.02)
     ap.add_argument("--rebuild-events", type=int, default=40000)
     ap.add_argument("--rebuild-untraced", action="store_true", help="rebuild log without trace context (as imported history, not as the relay writes it)")
@@ -638,10 +685,13 @@ async def main() -> int:
         if "scale" in parts:
             figures["scale"] = await bench_scale(args, log_dir, intake.pop("key"))
     if "hop" in parts:
-        # Warm the broker first, unmeasured: on a fresh stack its JVM has not yet compiled the produce and fetch paths,
-        # and the service's hops, measured before the raw round trip, would pay for that alone.
-        await raw_round_trip(HOP_BROKER_WARMUP, args.hop_gap)
-        hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir)
+        # Warm the broker first, unmeasured: on a fresh stack its JVM has not yet compiled the produce and fetch paths.
+        raw_trips = await RawRoundTrip().start()
+        try:
+            await raw_trips.run(HOP_BROKER_WARMUP, args.hop_gap)
+            hop, raw, rss_h = await bench_hop(args.hop_events, args.hop_gap, log_dir, raw_trips)
+        finally:
+            await raw_trips.stop()
         rss.update(rss_h)
         figures |= {"hop": hop, "hop_baseline": raw}
         rows += [
