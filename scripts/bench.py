@@ -391,8 +391,8 @@ HOP_BROKER_WARMUP = 500  # unmeasured produce → consume round trips before the
 class RawRoundTrip:
     """Baseline: produce (acks=all, idempotent) → consume (group, offsets committed as often as the service's consumer
     commits them) in one process, same broker, with the relay's producer and the service consumer's fetch settings.
-    Started once; :meth:`run` measures a block of round trips (the consumer keeps polling between blocks, as the
-    service's consumer does between its hops)."""
+    Started once; :meth:`run` measures a block of round trips. Between blocks its consumer is paused (no fetches), so
+    that the hops run alone."""
 
     async def start(self) -> RawRoundTrip:
         self.topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
