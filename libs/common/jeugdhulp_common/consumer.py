@@ -95,6 +95,17 @@ def _decode(record: ConsumerRecord) -> _Decoded | None:
         return None
 
 
+async def _taken(polling: asyncio.Future) -> dict[TopicPartition, list[ConsumerRecord]]:
+    """The records of a poll taken beside a commit: none when it is still waiting (it is cancelled: a rebalance in
+    progress, see :meth:`EventConsumer._commit_and_prefetch`) or failed (then the next poll, as usual, says what is wrong)."""
+    if not polling.done():
+        polling.cancel()
+        await asyncio.wait((polling,))  # our own cancellation, meanwhile, is not swallowed
+    if polling.cancelled() or polling.exception() is not None:
+        return {}
+    return polling.result()
+
+
 def _error_name(exc: BaseException) -> str:
     """An error's class, with its SQLSTATE when the database raised it (never its message: it may quote data)."""
     code = sqlstate(exc)
@@ -326,18 +337,22 @@ class EventConsumer:
     async def _commit_and_prefetch(self, session: Db) -> None:
         """Commit the batch's transaction; while Postgres applies its writes, take the next poll's records (those already
         fetched) and decode them, so that CPU work overlaps the wait. Nothing of the next batch touches the database
-        before this commit has ended; its records are processed next (filtered for revoked partitions, as any poll)."""
+        before this commit has ended; its records are processed next (filtered for revoked partitions, as any poll).
+
+        The poll never holds the batch beyond its commit: while a rebalance is in progress aiokafka's ``getmany`` waits
+        for the new assignment, whatever its timeout, and the rebalance waits (``on_partitions_revoked``) for the batch in
+        hand. A poll still waiting when the commit has ended is cancelled (before it took any record)."""
         consumer = self._consumer
         if consumer is None or self._prefetched is not None:
             await db.commit(session)
             return
         committing = asyncio.ensure_future(db.commit(session))
+        polling: asyncio.Future | None = None
         try:
             await asyncio.sleep(0)  # the commit sends its statement before the CPU work below
-            try:
-                batch = await consumer.getmany(timeout_ms=0)
-            except Exception:  # noqa: BLE001 - then the next poll, as usual, says what is wrong
-                batch = {}
+            polling = asyncio.ensure_future(consumer.getmany(timeout_ms=0))
+            await asyncio.wait((polling, committing), return_when=asyncio.FIRST_COMPLETED)
+            batch = await _taken(polling)
             if batch:
                 self._prefetched = batch
                 self.prefetched += sum(len(rs) for rs in batch.values())
@@ -346,9 +361,11 @@ class EventConsumer:
                     if i % 50 == 49:
                         await asyncio.sleep(0)  # let the commit go on as soon as its writes are done
         except BaseException:  # cancelled (stopping): the commit is not left running on the connection being released
-            committing.cancel()
-            with suppress(BaseException):
-                await committing
+            for task in (polling, committing):
+                if task is not None:
+                    task.cancel()
+                    with suppress(BaseException):
+                        await task
             raise
         await committing
 
