@@ -433,7 +433,7 @@ class RawRoundTrip:
             self.sent[key] = time.time()
             await self.producer.send_and_wait(self.topic, b"x" * 300, key=key)
             await asyncio.sleep(gap)
-        await support.wait_for(lambda: _at_least(self.lat, start + n), timeout=60, interval=0.01, what="raw round trips")
+        await support.wait_for(lambda: len(self.lat) >= start + n, timeout=60, interval=0.01, what="raw round trips")
         self.consumer.pause(*self.consumer.assignment())
         return self.lat[start : start + n]
 
@@ -443,10 +443,6 @@ class RawRoundTrip:
             await self._consuming
         await self.producer.stop()
         await self.consumer.stop()
-
-
-async def _at_least(values: list, n: int) -> bool:
-    return len(values) >= n
 
 
 # --------------------------------------------------------------------------- projection rebuild

@@ -98,11 +98,10 @@ async def test_a_rebalance_that_starts_while_a_batch_is_in_hand_completes_and_bo
     engine = db.make_engine(support.database_url(SERVICE_DB))
     holder = await asyncpg.connect(support.asyncpg_dsn(SERVICE_DB))
     await holder.execute("SELECT pg_advisory_lock($1)", BLOCKER_LOCK)
-    consumers = [
+    a, b = (
         EventConsumer(group_id=group, kafka=support.kafka(), engine=engine, handlers={AanmeldingGescreend: handler}, client_id=f"{group}-{name}")
         for name in ("a", "b")
-    ]
-    a, b = consumers
+    )
     stop = asyncio.Event()
     tasks = [asyncio.create_task(a.run(stop))]
     try:
@@ -123,7 +122,10 @@ async def test_a_rebalance_that_starts_while_a_batch_is_in_hand_completes_and_bo
                                timeout=60, what="A's rebalance begun")
         await holder.execute("SELECT pg_advisory_unlock($1)", BLOCKER_LOCK)
 
-        await support.wait_for(lambda: _eq(support.consumer_group_members(group), 2), timeout=60, what="a stable group of A and B")
+        async def stable_with_both() -> bool:
+            return await support.consumer_group_members(group) == 2
+
+        await support.wait_for(stable_with_both, timeout=60, what="a stable group of A and B")
         assert a._consumer is not None and a._consumer.assignment() and b._consumer is not None and b._consumer.assignment()  # noqa: SLF001
         await support.wait_for(lambda: set(handled) >= ours, timeout=60, what="every record handled")
     finally:
@@ -138,7 +140,3 @@ async def test_a_rebalance_that_starts_while_a_batch_is_in_hand_completes_and_bo
         await holder.close()
         await engine.dispose()
     assert sorted(handled) == sorted(ours)  # each once (the key's records are on one partition, owned by one of them)
-
-
-async def _eq(value, expected) -> bool:
-    return (await value) == expected
